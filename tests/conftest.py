@@ -1,0 +1,38 @@
+"""Fixtures shared by every test: a reader in a temporary folder, and the
+guarantee that no server outlives the run."""
+
+from __future__ import annotations
+
+import atexit
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import harness
+
+atexit.register(harness.kill_all)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    harness.kill_all()
+    raise SystemExit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, _terminate)
+signal.signal(signal.SIGHUP, _terminate)
+
+
+@pytest.fixture
+def reader(tmp_path: Path) -> Iterator[type[harness.Reader]]:
+    """`reader(walkthrough)` gives a Reader in a fresh folder; every server it
+    started is stopped afterwards, pass or fail."""
+    yield lambda w: harness.Reader(w, tmp_path)
+    harness.kill_all()
+
+
+def on_port(walkthrough: harness.Walkthrough, *ids: str) -> pytest.MarkDecorator:
+    """Tests whose servers share a fixed port run on one xdist worker, in turn."""
+    ports = {s.port for s in walkthrough.servers}
+    return pytest.mark.xdist_group("port-" + "-".join(str(p) for p in sorted(ports)))

@@ -1,0 +1,61 @@
+"""Every walkthrough on every page, checked twice.
+
+In-process, each serve step's app is called through its framework's own test
+client at every URL the page names. As the reader, the page's commands are
+typed in a temporary folder, its server started by the page's command on the
+page's port, and the same URLs opened over real HTTP. Both layers also feed
+every endpoint bad input and expect a polite answer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import harness
+from conftest import on_port
+
+WALKTHROUGHS = harness.walkthroughs()
+SERVES = [(w, s) for w in WALKTHROUGHS for s in w.servers]
+
+
+def serve_params() -> list:
+    return [pytest.param(w, s, id=f"{w.id}.{s.id}") for w, s in SERVES]
+
+
+@pytest.mark.parametrize(("w", "step"), serve_params())
+def test_in_process(w: harness.Walkthrough, step: harness.Step) -> None:
+    """Each URL the page names answers as the page says, through the test client."""
+    context = harness.where(w, step) + " [in-process]"
+    with harness.client_for(w, step) as client:
+        for visit in step.visits:
+            if not visit.is_websocket:
+                harness.check_visit(client.get(visit.path), visit, context)
+
+
+@pytest.mark.parametrize(("w", "step"), serve_params())
+def test_bad_input_in_process(w: harness.Walkthrough, step: harness.Step) -> None:
+    """Malformed, huge, non-ASCII and HTML input: never a 5xx, traceback or raw echo."""
+    context = harness.where(w, step) + " [in-process]"
+    with harness.client_for(w, step) as client:
+        for visit in step.visits:
+            if visit.is_websocket:
+                continue
+            for kind, path in harness.bad_urls(visit):
+                harness.check_polite(client.get(path), f"{context}: GET {path[:80]} ({kind})")
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    "w", [pytest.param(w, id=w.id, marks=on_port(w)) for w in WALKTHROUGHS]
+)
+def test_as_reader(w: harness.Walkthrough, reader) -> None:
+    """The page's commands, typed in an empty folder; its URLs, over real HTTP."""
+    for step, server in reader(w).follow():
+        context = harness.where(w, step) + " [as the reader runs it]"
+        for visit in step.visits:
+            harness.visit_live(server, visit, context)
+            if visit.is_websocket:
+                continue
+            for kind, path in harness.bad_urls(visit):
+                response = harness.http_get(server.base_url + path)
+                harness.check_polite(response, f"{context}: GET {path[:80]} ({kind})")
