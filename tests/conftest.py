@@ -33,6 +33,6 @@ def reader(tmp_path: Path) -> Iterator[type[harness.Reader]]:
 
 
 def on_port(walkthrough: harness.Walkthrough, *ids: str) -> pytest.MarkDecorator:
-    """Tests whose servers share a fixed port run on one xdist worker, in turn."""
-    ports = {s.port for s in walkthrough.servers}
-    return pytest.mark.xdist_group("port-" + "-".join(str(p) for p in sorted(ports)))
+    """Deprecated: servers on a shared port now take turns through
+    harness.port_lock, whatever worker runs them. Kept until callers drop it."""
+    return pytest.mark.server

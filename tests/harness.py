@@ -678,11 +678,21 @@ def ensure_port_free(port: int) -> None:
         )
 
 
-def reader_env() -> dict[str, str]:
+def reader_env(home: Path | None = None) -> dict[str, str]:
     """The environment of the reader's terminal: this venv's commands first on
     PATH, unbuffered output as on a terminal, pip kept offline so an install
-    command passes only if what it names is already installed."""
+    command passes only if what it names is already installed.
+
+    Under coverage, the reader's copies in `home` (a `<tmp>/snippets` tree) are
+    measured too, and mapped back to `snippets/` by `[tool.coverage.paths]`.
+    """
     env = dict(os.environ)
+    if home and "COVERAGE_PROCESS_CONFIG" in env:
+        import base64
+
+        config = json.loads(base64.b64decode(env["COVERAGE_PROCESS_CONFIG"]))
+        config["source"] = [*config["source"], str(home)]
+        env["COVERAGE_PROCESS_CONFIG"] = base64.b64encode(json.dumps(config).encode()).decode()
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.update(
         PYTHONUNBUFFERED="1",
@@ -729,11 +739,36 @@ def kill_all() -> None:
         kill_group(proc, grace=0.5)
 
 
+def port_lock(port: int, timeout: float = 60.0) -> socket.socket:
+    """Wait for, then hold, this machine's lock on a fixed port.
+
+    Pages share ports (FastAPI's and Django's examples both use 8000), so two
+    tests, or two test runs, must not start servers on the same port at once.
+    The lock is an abstract Unix socket: it needs no file and is released when
+    its holder closes it or dies, whatever the cause.
+    """
+    deadline = time.monotonic() + timeout
+    name = f"\0python-web-frameworks-verified:{port}"
+    while True:
+        lock = socket.socket(socket.AF_UNIX)
+        try:
+            lock.bind(name)
+            return lock
+        except OSError:
+            lock.close()
+            if time.monotonic() > deadline:
+                raise PortInUse(f"waited {timeout:.0f}s for another test using port {port}")
+            time.sleep(0.05)
+
+
 class Server:
     """A server started by the page's command, in its own process group."""
 
-    def __init__(self, command: Command, port: int, cwd: Path, context: str) -> None:
+    def __init__(
+        self, command: Command, port: int, cwd: Path, context: str, home: Path | None = None
+    ) -> None:
         self.command, self.port, self.cwd, self.context = command, port, cwd, context
+        self.home = home
         self.lines: list[str] = []
         self.base_url = f"http://127.0.0.1:{port}"
 
@@ -743,11 +778,16 @@ class Server:
         return "\n".join(self.lines)
 
     def __enter__(self) -> Server:
-        ensure_port_free(self.port)
+        self.lock = port_lock(self.port)
+        try:
+            ensure_port_free(self.port)
+        except BaseException:
+            self.lock.close()
+            raise
         self.proc = subprocess.Popen(
             shlex.split(self.command.line),
             cwd=self.cwd,
-            env=reader_env(),
+            env=reader_env(self.home),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -789,7 +829,10 @@ class Server:
         )
 
     def __exit__(self, *exc: object) -> None:
-        kill_group(self.proc)
+        try:
+            kill_group(self.proc)
+        finally:
+            self.lock.close()
 
 
 def http_get(url: str) -> Response:
@@ -842,7 +885,7 @@ class Reader:
             proc = subprocess.run(
                 words,
                 cwd=self.cwd,
-                env=reader_env(),
+                env=reader_env(self.home.parents[1]),
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 text=True,
@@ -920,7 +963,8 @@ class Reader:
     def serve(self, step: Step) -> Iterator[Server]:
         """Start a serve step's command; check it prints what the page says."""
         assert step.serve and step.port
-        with Server(step.serve, step.port, self.cwd, where(self.w, step)) as server:
+        root = self.home.parents[1]
+        with Server(step.serve, step.port, self.cwd, where(self.w, step), root) as server:
             yield server
 
     def follow(self) -> Iterator[tuple[Step, Server]]:
