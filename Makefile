@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build lock clean
+.PHONY: serve test build lock clean timings
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
@@ -32,3 +32,7 @@ $(STAMP): requirements.lock
 
 clean:
 	rm -rf $(VENV) site .coverage-data
+
+# Median wall times of the warm verification and the strict build (not a test: it only reports).
+timings: $(STAMP)
+	$(BIN)/python scripts/time_verification.py 5

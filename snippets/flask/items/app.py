@@ -1,4 +1,7 @@
+import json
+
 from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
 
 app = Flask(__name__)
 
@@ -22,10 +25,13 @@ def get_item(item_id):
     return jsonify(item)
 
 
-@app.errorhandler(404)
-def not_found(error):
-    # Any other unknown URL, such as /api/items/abc, also answers in JSON.
-    return jsonify(error="Not found"), 404
+@app.errorhandler(HTTPException)
+def http_error(error):
+    # Other errors, such as /api/items/abc or a POST, answer in JSON too.
+    response = error.get_response()  # keeps the status and headers such as Allow
+    response.data = json.dumps({"error": error.name})
+    response.content_type = "application/json"
+    return response
 
 
 if __name__ == "__main__":

@@ -1,0 +1,42 @@
+"""Claims of the Flask page that the generic walkthrough checks do not cover."""
+
+from __future__ import annotations
+
+import pytest
+
+import harness
+
+ITEMS = harness.walkthrough("flask.items")
+HELLO = harness.walkthrough("flask.hello")
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_items_api_is_read_only_and_says_so_in_json(method: str) -> None:
+    """Writing to the read-only API gets a JSON 405 naming the allowed methods."""
+    app = harness.app_of(ITEMS, ITEMS.step("serve"))
+    response = app.test_client().open("/api/items", method=method, json={"id": 3})
+    assert (response.status_code, response.json) == (405, {"error": "Method Not Allowed"}), (
+        f"{ITEMS.page}: {method} /api/items gave {response.status_code} {response.data[:200]!r}"
+    )
+    assert "GET" in response.headers["Allow"]
+
+
+@pytest.mark.server
+def test_write_over_real_http_gets_json_405(reader) -> None:
+    """The same answer from `python app.py` over real HTTP."""
+    import httpx2
+
+    for step, server in reader(ITEMS).follow():
+        response = httpx2.post(f"{server.base_url}/api/items", json={"id": 3}, timeout=10)
+        assert (response.status_code, response.json()) == (405, {"error": "Method Not Allowed"})
+
+
+@pytest.mark.server
+def test_debugger_only_when_the_page_says_so(reader) -> None:
+    """`python app.py` runs without the debugger; the page's `--debug` command
+    (shown with its warning) is the only way the debugger comes on."""
+    for step, server in reader(HELLO).follow():
+        debug_on = "Debugger is active" in server.output
+        assert debug_on == (step.id == "debug"), (
+            f"{HELLO.page}: step {step.id!r} printed:\n{server.output}"
+        )
