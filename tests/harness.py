@@ -262,7 +262,7 @@ def render_commands(step: Step) -> str:
         transcript.extend(c.output)
     if transcript:
         body = "\n".join(transcript)
-        out.append(f'```text title="Output"\n{body}\n```')
+        out.append(f'```text title="Among what it prints"\n{body}\n```')
     return "\n\n".join(out)
 
 

@@ -229,3 +229,35 @@ def test_python_blocks_exist() -> None:
     """The check above has something to check (an empty parameter set would
     quietly skip)."""
     assert python_blocks(), "no inline Python block on any page"
+
+
+def test_site_needs_no_other_host(site: Path) -> None:
+    """The built site loads nothing from another host: no web fonts, scripts,
+    styles or images from a CDN (links that readers click are fine)."""
+    remote = re.compile(r"^(https?:)?//")
+    found = []
+    for page in site.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for element in soup.find_all(tag):
+                url = element.get(attr) or ""
+                if tag == "link" and not {"stylesheet", "preload", "icon", "manifest"} & set(
+                    element.get("rel") or []
+                ):
+                    continue
+                if remote.match(url):
+                    found.append(f"{page.relative_to(site)}: <{tag} {attr}={url}>")
+    for css in site.rglob("*.css"):
+        found += [f"{css.relative_to(site)}: {u}" for u in re.findall(r"url\((['\"]?https?://[^)]+)\)", css.read_text())]
+    assert not found, "the site asks other hosts for:\n" + "\n".join(found)
+
+
+def test_preview_server_avoids_the_examples_ports() -> None:
+    """`make serve` listens where no example does, and reloads on snippet edits."""
+    import yaml
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    host, _, port = config["dev_addr"].rpartition(":")
+    example_ports = {s.port for w in harness.walkthroughs() for s in w.servers}
+    assert host == "127.0.0.1" and int(port) not in example_ports, config["dev_addr"]
+    assert "snippets" in config["watch"], "mkdocs serve would not reload on snippet edits"

@@ -1,0 +1,116 @@
+"""The harness's own promises: a taken port is named with its owner, and no
+server outlives a test, whether it passes, fails, times out or is interrupted."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import harness
+
+# A server that also starts a child process, as reloaders do, and says so.
+SERVER = textwrap.dedent(
+    """
+    import http.server, subprocess, sys
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    print("child", child.pid, flush=True)
+    http.server.HTTPServer(("127.0.0.1", {port}), http.server.SimpleHTTPRequestHandler).serve_forever()
+    """
+)
+
+
+def server_command(tmp_path: Path, port: int) -> harness.Command:
+    script = tmp_path / "server.py"
+    script.write_text(SERVER.format(port=port))
+    return harness.Command(f"python {script}", output=("child",))
+
+
+def gone(pid: int) -> bool:
+    """True once a process no longer exists (or is a zombie nobody waits for)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0]
+    except OSError:
+        return True
+    return state == "Z"
+
+
+def test_port_in_use_names_the_process() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with pytest.raises(harness.PortInUse) as error:
+            harness.ensure_port_free(port)
+    message = str(error.value)
+    assert f"port {port}" in message and f"pid {os.getpid()}" in message, message
+
+
+def test_server_and_its_children_stop_when_the_test_fails(tmp_path: Path) -> None:
+    port = harness.free_port()
+    with pytest.raises(RuntimeError, match="the test failed"):
+        with harness.Server(server_command(tmp_path, port), port, tmp_path, "test") as server:
+            child = int(server.output.split()[1])
+            raise RuntimeError("the test failed")
+    assert harness.port_is_free(port)
+    assert gone(server.proc.pid) and gone(child), "a server process outlived its test"
+
+
+INNER_TEST = textwrap.dedent(
+    """
+    import time, harness
+    from test_harness import server_command
+
+    def test_holds_a_server(tmp_path):
+        port = {port}
+        with harness.Server(server_command(tmp_path, port), port, tmp_path, "inner") as server:
+            print("READY", server.proc.pid, server.output.split()[1], flush=True)
+            time.sleep(60)
+    """
+)
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm", "timeout"])
+def test_nothing_survives_an_interrupted_run(tmp_path: Path, how: str) -> None:
+    """A pytest run stopped by Ctrl-C, by SIGTERM (a cancelled CI job) or by a
+    test timeout leaves no server behind."""
+    port = harness.free_port()
+    (tmp_path / "test_inner.py").write_text(INNER_TEST.format(port=port))
+    tests = Path(__file__).parent
+    command = [sys.executable, "-m", "pytest", "-s", "-q", "-p", "no:randomly", "-p", "no:xdist"]
+    command += ["-p", "conftest", "--rootdir", str(tmp_path), "--basetemp", str(tmp_path / "t")]
+    command += ["--timeout", "3" if how == "timeout" else "60", str(tmp_path / "test_inner.py")]
+    env = {**os.environ, "PYTHONPATH": str(tests)}
+    env.pop("COVERAGE_PROCESS_CONFIG", None)
+    inner = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        assert inner.stdout
+        line = ""
+        while "READY" not in line:
+            line = inner.stdout.readline()
+            assert line or inner.poll() is None, "the inner run ended before its server started"
+        _, server_pid, child_pid = line.split()
+        if how == "ctrl-c":
+            inner.send_signal(signal.SIGINT)
+        elif how == "sigterm":
+            inner.send_signal(signal.SIGTERM)
+        inner.wait(30)
+    finally:
+        if inner.poll() is None:
+            inner.kill()
+            inner.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not (gone(int(server_pid)) and gone(int(child_pid))):
+        time.sleep(0.05)
+    assert gone(int(server_pid)) and gone(int(child_pid)), f"a server outlived a run stopped by {how}"
+    assert harness.port_is_free(port)
+    assert inner.returncode != 0, f"a run stopped by {how} must not pass"
