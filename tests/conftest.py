@@ -27,8 +27,12 @@ signal.signal(signal.SIGHUP, _terminate)
 @pytest.fixture
 def reader(tmp_path: Path) -> Iterator[type[harness.Reader]]:
     """`reader(walkthrough)` gives a Reader in a fresh folder; every server it
-    started is stopped afterwards, pass or fail."""
-    yield lambda w: harness.Reader(w, tmp_path)
+    started is stopped afterwards, pass or fail.
+
+    It skips the page's `pip install` commands, which `test_as_reader` runs
+    for every walkthrough; everything else is done as the page says.
+    """
+    yield lambda w: harness.Reader(w, tmp_path, installs=False)
     harness.kill_all()
 
 

@@ -291,7 +291,7 @@ def render_visits(step: Step) -> str:
         elif v.body is not None:
             items.append(_nested(head, "text", v.body))
         elif v.contains:
-            quoted = ", ".join(f"“{c}”" for c in v.contains)
+            quoted = ", ".join(f"`{c}`" for c in v.contains)
             items.append(f"{head}: a page that includes {quoted}")
         else:
             items.append(head)
@@ -479,7 +479,8 @@ def setup_django(w: Walkthrough) -> None:
     project = (w.source / edit.edit).parent.parent
     sys.path.insert(0, str(project))
     fragment: dict[str, Any] = {}
-    exec((w.source / edit.edit).read_text(), fragment)  # noqa: S102 - our snippet
+    source = w.source / edit.edit
+    exec(compile(source.read_text(), str(source), "exec"), fragment)  # noqa: S102 - our snippet
     settings.configure(
         DEBUG=False,
         SECRET_KEY="in-process-tests-only",
@@ -667,6 +668,26 @@ def port_is_free(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) != 0
 
 
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses on which something listens on TCP `port`, from
+    /proc/net/tcp and tcp6: `{"127.0.0.1"}` for a server only this machine
+    can reach, `"0.0.0.0"` or `"::"` for one on every interface."""
+    import ipaddress
+
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                address, _, hex_port = fields[1].rpartition(":")
+                if fields[3] == "0A" and int(hex_port, 16) == port:
+                    raw = bytes.fromhex(address)
+                    # the kernel prints each 32-bit word in host (little-endian) order
+                    raw = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+                    found.add(str(ipaddress.ip_address(raw)))
+    return found
+
+
 def ensure_port_free(port: int) -> None:
     """Raise PortInUse naming the process to stop if `port` is taken."""
     if not port_is_free(port):
@@ -678,20 +699,23 @@ def ensure_port_free(port: int) -> None:
         )
 
 
-def reader_env(home: Path | None = None) -> dict[str, str]:
+def reader_env(measure: Path | None = None, omit: tuple[Path, ...] = ()) -> dict[str, str]:
     """The environment of the reader's terminal: this venv's commands first on
     PATH, unbuffered output as on a terminal, pip kept offline so an install
     command passes only if what it names is already installed.
 
-    Under coverage, the reader's copies in `home` (a `<tmp>/snippets` tree) are
-    measured too, and mapped back to `snippets/` by `[tool.coverage.paths]`.
+    Under coverage, the reader's copies in `measure` (a `<tmp>/snippets` tree)
+    are measured too, and mapped back to `snippets/` by `[tool.coverage.paths]`;
+    files in `omit` (generated files a snippet only edits) are not, since their
+    lines are not the snippet's.
     """
     env = dict(os.environ)
-    if home and "COVERAGE_PROCESS_CONFIG" in env:
+    if measure and "COVERAGE_PROCESS_CONFIG" in env:
         import base64
 
         config = json.loads(base64.b64decode(env["COVERAGE_PROCESS_CONFIG"]))
-        config["source"] = [*config["source"], str(home)]
+        config["source"] = [*config["source"], str(measure)]
+        config["run_omit"] = [*config["run_omit"], *map(str, omit)]
         env["COVERAGE_PROCESS_CONFIG"] = base64.b64encode(json.dumps(config).encode()).decode()
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.update(
@@ -765,10 +789,10 @@ class Server:
     """A server started by the page's command, in its own process group."""
 
     def __init__(
-        self, command: Command, port: int, cwd: Path, context: str, home: Path | None = None
+        self, command: Command, port: int, cwd: Path, context: str, env: dict[str, str] | None = None
     ) -> None:
         self.command, self.port, self.cwd, self.context = command, port, cwd, context
-        self.home = home
+        self.env = env or reader_env()
         self.lines: list[str] = []
         self.base_url = f"http://127.0.0.1:{port}"
 
@@ -787,7 +811,7 @@ class Server:
         self.proc = subprocess.Popen(
             shlex.split(self.command.line),
             cwd=self.cwd,
-            env=reader_env(self.home),
+            env=self.env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -830,9 +854,24 @@ class Server:
 
     def __exit__(self, *exc: object) -> None:
         try:
+            self._settle()
             kill_group(self.proc)
         finally:
             self.lock.close()
+
+    def _settle(self, quiet: float = 0.3, limit: float = 3.0) -> None:
+        # A reader presses Ctrl-C after the last page has loaded, not while the
+        # server is still logging it: wait until its output has been quiet.
+        deadline = time.monotonic() + limit
+        seen = -1
+        while time.monotonic() < deadline and seen != len(self.lines):
+            seen = len(self.lines)
+            time.sleep(quiet)
+
+    @property
+    def returncode(self) -> int | None:
+        """The exit code once stopped: 0 if it took Ctrl-C as a reader expects."""
+        return self.proc.poll()
 
 
 def http_get(url: str) -> Response:
@@ -866,11 +905,17 @@ class Reader:
     so coverage maps the copied files back to `snippets/`.
     """
 
-    def __init__(self, w: Walkthrough, tmp: Path) -> None:
+    def __init__(self, w: Walkthrough, tmp: Path, installs: bool = True) -> None:
         self.w = w
         self.home = tmp / "snippets" / w.framework / w.folder
         self.home.mkdir(parents=True)
         self.cwd = self.home
+        self.installs = installs
+        edited = tuple(self.home / s.edit for s in w.steps if s.edit)
+        # Servers run under coverage (their `__main__` blocks count); the
+        # commands before them need not, and start faster without it.
+        self.server_env = reader_env(measure=tmp / "snippets", omit=edited)
+        self.env = {k: v for k, v in self.server_env.items() if k != "COVERAGE_PROCESS_CONFIG"}
 
     def run(self, command: Command, context: str) -> str:
         """Type one command. `cd` changes folder; anything else runs in a shell,
@@ -879,13 +924,15 @@ class Reader:
         if words[0] == "cd":
             self.cwd = (self.cwd / words[1]).resolve()
             return ""
+        if not self.installs and words[1:4] == ["-m", "pip", "install"]:
+            return ""
         if command.answers:
             output, code = self._interact(command)
         else:
             proc = subprocess.run(
                 words,
                 cwd=self.cwd,
-                env=reader_env(self.home.parents[1]),
+                env=self.env,
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 text=True,
@@ -906,7 +953,7 @@ class Reader:
         import pexpect
 
         child = pexpect.spawn(
-            command.line, cwd=str(self.cwd), env=reader_env(), encoding="utf-8", timeout=30
+            command.line, cwd=str(self.cwd), env=self.env, encoding="utf-8", timeout=30
         )
         try:
             for question, answer in command.answers:
@@ -963,8 +1010,7 @@ class Reader:
     def serve(self, step: Step) -> Iterator[Server]:
         """Start a serve step's command; check it prints what the page says."""
         assert step.serve and step.port
-        root = self.home.parents[1]
-        with Server(step.serve, step.port, self.cwd, where(self.w, step), root) as server:
+        with Server(step.serve, step.port, self.cwd, where(self.w, step), self.server_env) as server:
             yield server
 
     def follow(self) -> Iterator[tuple[Step, Server]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 
 import harness
-from conftest import on_port
 
 WALKTHROUGHS = harness.walkthroughs()
 SERVES = [(w, s) for w in WALKTHROUGHS for s in w.servers]
@@ -45,13 +44,22 @@ def test_bad_input_in_process(w: harness.Walkthrough, step: harness.Step) -> Non
 
 
 @pytest.mark.server
-@pytest.mark.parametrize(
-    "w", [pytest.param(w, id=w.id, marks=on_port(w)) for w in WALKTHROUGHS]
-)
-def test_as_reader(w: harness.Walkthrough, reader) -> None:
-    """The page's commands, typed in an empty folder; its URLs, over real HTTP."""
-    for step, server in reader(w).follow():
+@pytest.mark.parametrize("w", [pytest.param(w, id=w.id) for w in WALKTHROUGHS])
+def test_as_reader(w: harness.Walkthrough, tmp_path) -> None:
+    """The page's commands, typed in an empty folder; its URLs, over real HTTP.
+
+    Each server must listen on the loopback address only, and stop on Ctrl-C
+    with exit code 0 and no traceback, as a reader expects.
+    """
+    stopped = []
+    for step, server in harness.Reader(w, tmp_path).follow():
         context = harness.where(w, step) + " [as the reader runs it]"
+        stopped.append((context, server))
+        listening = harness.listening_addresses(step.port)
+        assert listening == {"127.0.0.1"}, (
+            f"{context}: port {step.port} listens on {sorted(listening)}; other machines "
+            "can reach it. Bind to 127.0.0.1."
+        )
         for visit in step.visits:
             harness.visit_live(server, visit, context)
             if visit.is_websocket:
@@ -59,3 +67,8 @@ def test_as_reader(w: harness.Walkthrough, reader) -> None:
             for kind, path in harness.bad_urls(visit):
                 response = harness.http_get(server.base_url + path)
                 harness.check_polite(response, f"{context}: GET {path[:80]} ({kind})")
+    for context, server in stopped:
+        assert server.returncode == 0 and "Traceback" not in server.output, (
+            f"{context}: Ctrl-C ended `{server.command.line}` with exit code "
+            f"{server.returncode}:\n{server.output[-2000:]}"
+        )

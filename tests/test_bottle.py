@@ -1,0 +1,313 @@
+"""What docs/bottle.md claims about Bottle beyond what every page is checked for.
+
+tests/test_walkthroughs.py already opens every URL the page lists, in-process
+and over real HTTP, and feeds them bad input. These tests check the rest:
+
+- the installed distribution: no requirements, one importable module
+  (`bottle.py`); a copy of that file runs the snippet with no site-packages
+  and loads nothing outside the standard library;
+- the app mounts under a prefix in a larger Bottle app;
+- the routes live on the snippet's own `Bottle()` object, not on Bottle's
+  global default app;
+- `{{name}}` is HTML-escaped, `<script>` included;
+- numbers over the page's digit limit get a clear 400, never a 500;
+- `python app.py` listens on 127.0.0.1 only, with the standard library's
+  wsgiref server, and hides tracebacks from visitors;
+- the page's `--debug --reload` command shows tracebacks and picks up edits.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import ipaddress
+import shutil
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import bottle
+import httpx2
+import pytest
+
+import harness
+from conftest import on_port
+
+SERVICE = harness.walkthrough("bottle.service")
+SERVE = SERVICE.step("serve")
+DEBUG = SERVICE.step("debug")
+CONTEXT = harness.where(SERVICE, SERVE)
+
+
+# --------------------------------------------------------------------------
+# "A single file with no dependencies outside the standard library"
+# --------------------------------------------------------------------------
+
+
+def test_bottle_declares_no_requirements() -> None:
+    """The installed distribution's metadata lists no Requires-Dist at all."""
+    assert importlib.metadata.requires("bottle") is None, (
+        f"docs/bottle.md says Bottle needs nothing outside the standard library, "
+        f"but it requires {importlib.metadata.requires('bottle')}"
+    )
+
+
+def test_bottle_installs_one_module() -> None:
+    """Besides its metadata and the scripts put in the venv's bin/, the
+    distribution installs exactly one importable file: `bottle.py`."""
+    dist = importlib.metadata.distribution("bottle")
+    modules, scripts, other = [], [], []
+    for file in dist.files or []:
+        parts = file.parts
+        if parts[0].endswith(".dist-info") or "__pycache__" in parts:
+            continue
+        if parts[0] == ".." and parts[-2] in {"bin", "Scripts"}:
+            scripts.append(parts[-1])
+        elif len(parts) == 1 and file.suffix == ".py":
+            modules.append(str(file))
+        else:
+            other.append(str(file))
+    assert (modules, other) == (["bottle.py"], []), (
+        f"docs/bottle.md says Bottle is a single bottle.py; installed modules: "
+        f"{modules}, other files: {other}"
+    )
+    # The page mentions the `bottle` command; the wheel also ships the module
+    # itself as a legacy script, bin/bottle.py.
+    assert sorted(scripts) == ["bottle", "bottle.py"], (
+        f"docs/bottle.md names two files in bin/, bottle and bottle.py; installed: {scripts}"
+    )
+
+
+def test_a_copy_of_bottle_py_runs_on_the_standard_library_alone(tmp_path: Path) -> None:
+    """A copy of the installed `bottle.py` in an empty folder imports and
+    serves the snippet in an interpreter that cannot see site-packages (`-I
+    -S`), loading no module outside the standard library."""
+    shutil.copy(bottle.__file__, tmp_path / "bottle.py")
+    shutil.copy(SERVICE.snippet(SERVE), tmp_path / "app.py")
+    code = (
+        "import sys; sys.path.insert(0, '.'); before = set(sys.modules)\n"
+        "import app, bottle\n"
+        "from wsgiref.util import setup_testing_defaults\n"
+        "env = {'PATH_INFO': '/square/5'}; setup_testing_defaults(env)\n"
+        "body = b''.join(app.app(env, lambda *args: None)).decode()\n"
+        "new = {m.partition('.')[0] for m in set(sys.modules) - before}\n"
+        "print(bottle.__file__, sorted(new - set(sys.stdlib_module_names)), body, sep='\\n')"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    expected = [str(tmp_path / "bottle.py"), "['app', 'bottle']", "The square of 5 is 25."]
+    assert proc.stdout.splitlines() == expected, (
+        f"docs/bottle.md: with only a copy of bottle.py, running the snippet gave "
+        f"{proc.stdout!r} {proc.stderr[-1000:]}"
+    )
+
+
+# --------------------------------------------------------------------------
+# The snippet's own app object
+# --------------------------------------------------------------------------
+
+
+def test_routes_are_on_the_snippets_own_app() -> None:
+    """`app = Bottle()` holds both routes; importing the snippet adds nothing
+    to Bottle's global default app (so it cannot clash with other code)."""
+    before = list(bottle.default_app().routes)
+    module = harness.import_snippet(SERVICE.snippet(SERVE))
+    assert isinstance(module.app, bottle.Bottle) and module.app is not bottle.default_app(), (
+        f"{CONTEXT}: `app` is Bottle's global default app, not one of its own"
+    )
+    assert bottle.default_app().routes == before, (
+        f"{CONTEXT}: importing the snippet registered routes on the global default app"
+    )
+    rules = sorted((r.method, r.rule) for r in module.app.routes)
+    assert rules == [("GET", "/greet/<name>"), ("GET", "/square/<number:int>")], (
+        f"{CONTEXT}: routes {rules}"
+    )
+
+
+def test_app_mounts_under_a_prefix() -> None:
+    """A larger Bottle app can mount the snippet's app under a prefix."""
+    import webtest
+
+    module = harness.import_snippet(SERVICE.snippet(SERVE))
+    parent = bottle.Bottle()
+    parent.mount("/tools/", module.app)
+    response = webtest.TestApp(parent).get("/tools/square/5", expect_errors=True)
+    assert (response.status_int, response.text) == (200, "The square of 5 is 25."), (
+        f"{CONTEXT}: mounted under /tools/, /tools/square/5 gave {response.status}"
+    )
+
+
+# --------------------------------------------------------------------------
+# Escaping and input limits, in-process
+# --------------------------------------------------------------------------
+
+
+def expect(
+    client: harness.Client,
+    path: str,
+    status: int,
+    body: str | None = None,
+    contains: str | None = None,
+) -> None:
+    """One request, exact status; exact body or a substring; never a traceback."""
+    visit = harness.Visit(
+        url=path,
+        status=status,
+        content_type="text/html; charset=UTF-8",
+        body=body,
+        contains=(contains,) if contains else (),
+    )
+    response = client.get(path)
+    harness.check_visit(response, visit, f"{CONTEXT} [in-process]")
+    assert "Traceback" not in response.text, f"{CONTEXT}: GET {path[:60]} shows a traceback"
+
+
+def test_greeting_escapes_script() -> None:
+    """SimpleTemplate's `{{name}}` escapes <, >, quotes and ampersands."""
+    with harness.client_for(SERVICE, SERVE) as client:
+        expect(
+            client, "/greet/%3Cscript%3Ealert(1)", 200, body="<b>Hello, &lt;script&gt;alert(1)!</b>"
+        )
+        expect(
+            client,
+            "/greet/%22Tom%22%20%26%20%27Jerry%27",
+            200,
+            body="<b>Hello, &quot;Tom&quot; &amp; &#039;Jerry&#039;!</b>",
+        )
+
+
+def test_square_digit_limit() -> None:
+    """Up to 1000 digits are squared exactly; longer numbers get a 400 that
+    says why; past Python's 4300-digit limit Bottle's own converter refuses
+    the path with a 400 of its own."""
+    limit = "9" * 1000
+    with harness.client_for(SERVICE, SERVE) as client:
+        expect(client, f"/square/{limit}", 200, body=f"The square of {limit} is {int(limit) ** 2}.")
+        expect(
+            client, f"/square/-{limit}", 200, body=f"The square of -{limit} is {int(limit) ** 2}."
+        )
+        for digits in (1001, 3000):
+            expect(
+                client,
+                f"/square/{'9' * digits}",
+                400,
+                contains="Please use a number with at most 1000 digits.",
+            )
+        expect(client, f"/square/{'9' * 5000}", 400, contains="Path has wrong format.")
+
+
+# --------------------------------------------------------------------------
+# The real server
+# --------------------------------------------------------------------------
+
+
+def _address(hex_address: str) -> str:
+    """Decode an address from /proc/net/tcp{,6}: 32-bit words in host order."""
+    words = [int(hex_address[i : i + 8], 16) for i in range(0, len(hex_address), 8)]
+    return str(ipaddress.ip_address(struct.pack(f"={len(words)}I", *words)))
+
+
+def listening_on(port: int) -> set[str]:
+    """Every local address a socket on this machine listens on at `port`."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            address, _, hex_port = fields[1].partition(":")
+            if fields[3] == "0A" and int(hex_port, 16) == port:
+                found.add(_address(address))
+    return found
+
+
+@pytest.mark.server
+@on_port(SERVICE)
+def test_server_is_wsgiref_on_loopback_only(reader) -> None:
+    """Both commands on the page listen on 127.0.0.1 only; `python app.py`
+    runs the standard library's wsgiref server, which speaks HTTP/1.0."""
+    for step, server in reader(SERVICE).follow():
+        context = harness.where(SERVICE, step)
+        assert listening_on(step.port) == {"127.0.0.1"}, (
+            f"{context}: listens on {listening_on(step.port)}"
+        )
+        response = httpx2.get(f"{server.base_url}/square/5", timeout=10)
+        assert (response.http_version, response.headers["server"].split("/")[0]) == (
+            "HTTP/1.0",
+            "WSGIServer",
+        ), f"{context}: {response.http_version} from {response.headers['server']}"
+
+
+BROKEN = ("{number * number}", "{number // 0}")
+"""An edit that makes /square/<n> raise ZeroDivisionError."""
+
+
+@contextmanager
+def serving(reader, step: harness.Step, break_first: bool) -> Iterator[tuple]:
+    """Type the page's steps up to `step` and start its server; with
+    `break_first`, app.py is broken before the server starts."""
+    r = reader(SERVICE)
+    for before in SERVICE.steps[: SERVICE.steps.index(step)]:
+        for command in before.commands:
+            r.run(command, harness.where(SERVICE, before))
+        if before.copy:
+            r.copy(before.copy)
+    app_py = r.home / "app.py"
+    if break_first:
+        app_py.write_text(app_py.read_text().replace(*BROKEN))
+    with r.serve(step) as server:
+        yield server, app_py
+
+
+@pytest.mark.server
+@on_port(SERVICE)
+def test_error_page_hides_the_traceback(reader) -> None:
+    """Without debug mode, an exception in a route gives visitors a plain
+    500 page: no traceback, no exception name. The traceback goes to the
+    terminal."""
+    with serving(reader, SERVE, break_first=True) as (server, _):
+        response = harness.http_get(f"{server.base_url}/square/5")
+        deadline = time.monotonic() + 10
+        while "ZeroDivisionError" not in server.output and time.monotonic() < deadline:
+            time.sleep(0.05)  # poll: the server's output is read by another thread
+        assert "Traceback" in server.output and "ZeroDivisionError" in server.output, (
+            f"{CONTEXT}: the terminal did not show the traceback:\n{server.output}"
+        )
+    assert response.status == 500 and "Internal Server Error" in response.text, (
+        f"{CONTEXT}: broken /square/5 gave {response.status}"
+    )
+    for secret in ("Traceback", "ZeroDivisionError"):
+        assert secret not in response.text, f"{CONTEXT}: the 500 page shows {secret}"
+
+
+@pytest.mark.server
+@on_port(SERVICE)
+def test_debug_command_reloads_and_shows_the_traceback(reader) -> None:
+    """The page's `--debug --reload` command restarts on a saved edit, and
+    its error page then shows the traceback."""
+    context = harness.where(SERVICE, DEBUG)
+    with serving(reader, DEBUG, break_first=False) as (server, app_py):
+        url = f"{server.base_url}/square/5"
+        assert harness.http_get(url).status == 200
+        app_py.write_text(app_py.read_text().replace(*BROKEN))
+        deadline = time.monotonic() + 20
+        response = None
+        while time.monotonic() < deadline:  # poll: the reloader checks every second
+            try:
+                response = harness.http_get(url)
+            except httpx2.TransportError:  # between the old process and the new
+                response = None
+            if response and response.status == 500:
+                break
+            time.sleep(0.1)
+        assert response and response.status == 500, (
+            f"{context}: the edit to app.py was not picked up within 20s"
+        )
+        for shown in ("Traceback", "ZeroDivisionError"):
+            assert shown in response.text, f"{context}: debug error page lacks {shown}"

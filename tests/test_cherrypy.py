@@ -1,0 +1,228 @@
+"""What docs/cherrypy.md claims about CherryPy beyond what every page is checked for.
+
+tests/test_walkthroughs.py already opens every URL the page lists, in-process
+and over real HTTP, and feeds them bad input. These tests check the rest:
+
+- more of the page's rules about query parameters (HTML escaped, repeated
+  names, numbers too long for Python, unexpected names, extra path segments),
+  through CherryPy in-process and over real HTTP;
+- `python app.py` starts without the checker's warning and without the
+  autoreloader, listens on 127.0.0.1 only, and serves HTTP/1.1 from CherryPy's
+  own server;
+- the config written out in the snippet is CherryPy's default address, and the
+  tools the page names are built in; its server is Cheroot's;
+- only exposed methods are reachable, and parameters arrive as strings or,
+  repeated, as lists.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import struct
+from pathlib import Path
+
+import cheroot.wsgi
+import cherrypy
+import cherrypy._cpwsgi_server
+import httpx2
+import pytest
+import webtest
+
+import harness
+from conftest import on_port
+
+HELLO = harness.walkthrough("cherrypy.hello")
+SERVE = HELLO.step("serve")
+CONTEXT = harness.where(HELLO, SERVE)
+HTML = "text/html;charset=utf-8"
+BIG = "9" * 4300
+"""The longest integer Python converts from text; the sum of two is one digit longer."""
+
+MORE = [
+    harness.Visit(
+        url="/greet?name=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        content_type=HTML,
+        body="Hello, &lt;script&gt;alert(1)&lt;/script&gt;!",
+    ),
+    harness.Visit(url="/greet?name=Zo%C3%AB", content_type=HTML, body="Hello, Zoë!"),
+    harness.Visit(
+        url="/greet?name=A&name=B", status=400, content_type=HTML, body="Please give one name."
+    ),
+    harness.Visit(
+        url="/add?a=1&b=2&b=3",
+        status=400,
+        content_type=HTML,
+        body="Please provide integer values.",
+    ),
+    harness.Visit(url="/add?a=-4&b=1", content_type=HTML, body="The sum of -4 and 1 is -3."),
+    harness.Visit(url="/add?a=7", content_type=HTML, body="The sum of 7 and 0 is 7."),
+    harness.Visit(url="/add?a=%2B5&b=007", content_type=HTML, body="The sum of 5 and 7 is 12."),
+    harness.Visit(
+        url="/add?a=1.5&b=2",
+        status=400,
+        content_type=HTML,
+        body="Please provide integer values.",
+    ),
+    harness.Visit(
+        url=f"/add?a={'9' * 5000}&b=1",
+        status=400,
+        content_type=HTML,
+        body="Please provide integer values.",
+    ),
+    harness.Visit(
+        url=f"/add?a={BIG}&b={BIG}",
+        status=400,
+        content_type=HTML,
+        body="Please provide integer values.",
+    ),
+    harness.Visit(
+        url="/add?a=1&b=2&c=3",
+        status=404,
+        content_type=HTML,
+        contains=("Unexpected query string parameters: c",),
+    ),
+    harness.Visit(
+        url="/greet/Alice/Bob",
+        status=404,
+        content_type=HTML,
+        contains=("Nothing matches the given URI",),
+    ),
+]
+"""Requests the page describes in prose, and what each gets."""
+
+
+def check_more(get, context: str) -> None:
+    for visit in MORE:
+        response = get(visit.path)
+        harness.check_visit(response, visit, context)
+        assert "Traceback" not in response.text, f"{context}: GET {visit.path[:60]}: traceback"
+
+
+def test_parameters_in_process() -> None:
+    """The page's rules about parameters, through CherryPy's own request
+    handling (mounted with the snippet's config)."""
+    with harness.client_for(HELLO, SERVE) as client:
+        check_more(client.get, f"{CONTEXT} [in-process]")
+
+
+@pytest.mark.server
+@on_port(HELLO)
+def test_parameters_over_real_http(reader) -> None:
+    """The same rules from `python app.py` over real HTTP."""
+    for step, server in reader(HELLO).follow():
+        base = server.base_url
+        check_more(
+            lambda path, base=base: harness.http_get(base + path),
+            harness.where(HELLO, step) + " [as the reader runs it]",
+        )
+
+
+def test_no_tracebacks_for_visitors_in_process() -> None:
+    """An unexpected parameter gets a 404 page without CherryPy's traceback
+    (the article's version shows one): `request.show_tracebacks` is off."""
+    with harness.client_for(HELLO, SERVE) as client:
+        response = client.get("/greet?nickname=Al")
+    assert response.status == 404
+    assert '<pre id="traceback"></pre>' in response.text, (
+        f"{CONTEXT}: the 404 page shows a traceback: {response.text[:600]!r}"
+    )
+
+
+def test_dispatch_rules_the_page_states() -> None:
+    """Only exposed methods are reachable; values arrive as strings, a
+    repeated one as a list. Checked on a subclass of the snippet's class,
+    mounted with the snippet's config."""
+    module = harness.import_snippet(HELLO.snippet(SERVE))
+
+    class Probe(module.HelloWorld):
+        def hidden(self):
+            return "should not be reachable"
+
+        @cherrypy.expose
+        def kind(self, value=None):
+            return type(value).__name__
+
+    client = webtest.TestApp(cherrypy.Application(Probe(), "", module.config))
+    got = {}
+    for path in ("/hidden", "/kind?value=5", "/kind?value=1&value=2"):
+        response = client.get(path, expect_errors=True)
+        got[path] = (response.status_int, response.text)
+    assert got["/hidden"][0] == 404, f"{CONTEXT}: an unexposed method answered {got['/hidden']}"
+    assert got["/kind?value=5"] == (200, "str"), got
+    assert got["/kind?value=1&value=2"] == (200, "list"), got
+
+
+# --------------------------------------------------------------------------
+# The real server
+# --------------------------------------------------------------------------
+
+
+def _address(hex_address: str) -> str:
+    """Decode an address from /proc/net/tcp{,6}: 32-bit words in host order."""
+    words = [int(hex_address[i : i + 8], 16) for i in range(0, len(hex_address), 8)]
+    return str(ipaddress.ip_address(struct.pack(f"={len(words)}I", *words)))
+
+
+def listening_on(port: int) -> set[str]:
+    """Every local address a socket on this machine listens on at `port`."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            address, _, hex_port = fields[1].partition(":")
+            if fields[3] == "0A" and int(hex_port, 16) == port:
+                found.add(_address(address))
+    return found
+
+
+@pytest.mark.server
+@on_port(HELLO)
+def test_quiet_start_on_loopback_with_cherrypys_server(reader) -> None:
+    """With the config passed to quickstart, the checker has nothing to warn
+    about and no autoreloader starts; the server listens on 127.0.0.1 only and
+    is CherryPy's own, speaking HTTP/1.1."""
+    for step, server in reader(HELLO).follow():
+        context = harness.where(HELLO, step)
+        for unwanted in ("CherryPy Checker", "has an empty config", "Autoreloader"):
+            assert unwanted not in server.output, (
+                f"{context}: printed {unwanted!r}:\n{server.output}"
+            )
+        assert listening_on(step.port) == {"127.0.0.1"}, (
+            f"{context}: listens on {listening_on(step.port)}"
+        )
+        response = httpx2.get(f"{server.base_url}/", timeout=10)
+        assert (response.http_version, response.headers["server"]) == (
+            "HTTP/1.1",
+            f"CherryPy/{cherrypy.__version__}",
+        ), f"{context}: {response.http_version} from {response.headers['server']}"
+
+
+# --------------------------------------------------------------------------
+# What the page says about CherryPy itself
+# --------------------------------------------------------------------------
+
+
+def test_config_spells_out_cherrypys_defaults() -> None:
+    """The address and port in the snippet's config are the ones a fresh
+    CherryPy server would use anyway; the server has a pool of ten threads."""
+    module = harness.import_snippet(HELLO.snippet(SERVE))
+    fresh = cherrypy._cpserver.Server()
+    site = module.config["global"]
+    written = (site["server.socket_host"], site["server.socket_port"])
+    default = (fresh.socket_host, fresh.socket_port)
+    assert written == default == ("127.0.0.1", 8080), (
+        f"{CONTEXT}: config says {written}, CherryPy's default is {default}, "
+        f"the page says ('127.0.0.1', 8080)"
+    )
+    assert fresh.thread_pool == 10, f"docs/cherrypy.md: thread pool of {fresh.thread_pool}"
+    assert issubclass(cherrypy._cpwsgi_server.CPWSGIServer, cheroot.wsgi.Server), (
+        "docs/cherrypy.md says CherryPy's server is Cheroot"
+    )
+
+
+@pytest.mark.parametrize("tool", ["sessions", "caching", "encode", "gzip", "staticdir"])
+def test_tools_are_built_in(tool: str) -> None:
+    """The tools the page names come with CherryPy itself."""
+    assert isinstance(getattr(cherrypy.tools, tool, None), cherrypy.Tool), (
+        f"docs/cherrypy.md names cherrypy.tools.{tool}, which this CherryPy lacks"
+    )

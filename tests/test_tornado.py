@@ -1,0 +1,250 @@
+"""Claims of the Tornado page (docs/tornado.md) that the generic walkthrough
+checks do not cover.
+
+The page's one claim about speed is a claim about concurrency: while one
+request waits out its delay, the same single-threaded server keeps serving
+others. So ten requests sent at once must all finish in far less time than
+ten delays one after another (under five delays; serial would be ten). That
+is checked in-process with Tornado's own testing tools and against the real
+`python app.py`. The rest: the WebSocket echo in-process, the open/close
+messages the server prints, the loopback-only address, and a quiet Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
+from pathlib import Path
+
+import pytest
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from tornado.testing import AsyncHTTPTestCase, gen_test
+from tornado.websocket import websocket_connect
+
+import harness
+
+W = harness.walkthrough("tornado.realtime")
+SERVE = W.step("serve")
+SNIPPET = W.snippet(SERVE)
+CONTEXT = harness.where(W, SERVE)
+HOME, WS = SERVE.visits
+"""The page's two URLs: the delayed page and the WebSocket echo."""
+REQUESTS = 10
+"""Requests sent at once; one after another they would take 10 × the delay."""
+
+
+def snippet():
+    """The page's app.py, freshly imported (never as `__main__`)."""
+    try:
+        return harness.import_snippet(SNIPPET)
+    except Exception as error:
+        raise AssertionError(f"{CONTEXT}: importing the snippet failed: {error!r}") from error
+
+
+def limit(delay: float) -> float:
+    """Under five delays for all ten: clearly not one after another."""
+    return 5 * delay
+
+
+# --------------------------------------------------------------------------
+# In-process: tornado.testing serves make_app() on an unused loopback port
+# --------------------------------------------------------------------------
+
+
+class TestInProcess(AsyncHTTPTestCase):
+    def get_app(self):
+        module = snippet()
+        self.delay = module.DELAY
+        return module.make_app()
+
+    def get_http_client(self):
+        # One connection per request, so the client itself never queues them.
+        return AsyncHTTPClient(force_instance=True, max_clients=REQUESTS)
+
+    def ws_url(self) -> str:
+        return self.get_url(WS.path).replace("http://", "ws://", 1)
+
+    def test_slow_requests_do_not_block_each_other(self) -> None:
+        """Ten GET / at once all answer as the page says, together
+        in at least one delay but well under ten; while they wait, the
+        WebSocket is answered."""
+        # Time enough for even a one-at-a-time server, so a failure says what happened.
+        self.io_loop.run_sync(self.overlap, timeout=REQUESTS * self.delay + 10)
+
+    async def overlap(self) -> None:
+        context = f"{CONTEXT} [in-process]"
+        delay = self.delay
+        cutoff = limit(delay)
+        start = time.monotonic()
+        url = self.get_url(HOME.path)
+        fetches = [
+            asyncio.ensure_future(self.http_client.fetch(url, raise_error=False))
+            for _ in range(REQUESTS)
+        ]
+        try:
+            ws = await websocket_connect(self.ws_url(), connect_timeout=cutoff)
+            greeting = await ws.read_message()
+            ws.close()
+        except (HTTPClientError, OSError) as error:
+            greeting = f"<no answer: {error!r}>"
+        still_waiting = sum(not f.done() for f in fetches)
+        done, late = await asyncio.wait(fetches, timeout=cutoff)
+        elapsed = time.monotonic() - start
+        for f in late:
+            f.cancel()
+        assert greeting == WS.receive[0], f"{context}: WebSocket greeting {greeting!r}"
+        assert not late, (
+            f"{context}: only {len(done)} of {REQUESTS} concurrent GET / finished within "
+            f"{cutoff}s (each waits {delay}s); they are being served one at a time"
+        )
+        assert elapsed < cutoff, (
+            f"{context}: {REQUESTS} concurrent GET / took {elapsed:.1f}s; serial would be "
+            f"{REQUESTS * delay}s and the page says they overlap (limit {cutoff}s)"
+        )
+        assert elapsed >= delay, (
+            f"{context}: {REQUESTS} GET / finished in {elapsed:.2f}s, sooner than the "
+            f"{delay}s delay the page shows, so they did not overlap any waiting"
+        )
+        errors = [f.exception() for f in fetches if f.exception()]
+        assert not errors, f"{context}: {len(errors)} of {REQUESTS} GET / failed: {errors[0]!r}"
+        for f in fetches:
+            r = f.result()
+            harness.check_visit(
+                harness.Response(r.code, r.headers.get("Content-Type", ""), r.body.decode()),
+                HOME,
+                context,
+            )
+        assert still_waiting == REQUESTS, (
+            f"{context}: {REQUESTS - still_waiting} of the {REQUESTS} delayed GET / had "
+            f"finished before the WebSocket said hello; it was not served while they waited"
+        )
+
+    @gen_test
+    async def test_websocket_echo(self) -> None:
+        """The WebSocket greets, then echoes each message as the page shows."""
+        ws = await websocket_connect(self.ws_url())
+        received = [await ws.read_message()]
+        for message in WS.send:
+            await ws.write_message(message)
+        for _ in WS.receive[1:]:
+            received.append(await ws.read_message())
+        ws.close()
+        assert tuple(received) == WS.receive, (
+            f"{CONTEXT} [in-process]: {WS.url} sent {list(WS.send)}, received "
+            f"{received!r}, page says {list(WS.receive)!r}"
+        )
+
+
+# --------------------------------------------------------------------------
+# As the reader runs it: `python app.py` on port 8888
+# --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def running(reader) -> Iterator[harness.Server]:
+    """Follow the page to its server; stop it (with Ctrl+C) on leaving."""
+    steps = reader(W).follow()
+    step, server = next(steps)
+    assert step is SERVE
+    try:
+        yield server
+    finally:
+        steps.close()
+
+
+def printed(server: harness.Server, text: str, timeout: float = 5.0) -> bool:
+    """True once the server's output contains `text`; False if it has not
+    within `timeout` seconds (output arrives through a pipe, a moment later)."""
+    deadline = time.monotonic() + timeout
+    while text not in server.output:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.mark.server
+def test_slow_requests_do_not_block_each_other_as_reader(reader) -> None:
+    """Ten GET / at once to the real server all answer as the page says,
+    together in at least one delay but well under ten."""
+    context = f"{CONTEXT} [as the reader runs it]"
+    delay = snippet().DELAY
+    cutoff = limit(delay)
+    with running(reader):
+        pool = ThreadPoolExecutor(REQUESTS)
+        start = time.monotonic()
+        futures = [pool.submit(harness.http_get, HOME.url) for _ in range(REQUESTS)]
+        done, late = wait(futures, timeout=cutoff)
+        elapsed = time.monotonic() - start
+        pool.shutdown(wait=not late, cancel_futures=True)
+        assert not late, (
+            f"{context}: only {len(done)} of {REQUESTS} concurrent GET {HOME.url} finished "
+            f"within {cutoff}s (each waits {delay}s); they are served one at a time"
+        )
+        for f in futures:
+            harness.check_visit(f.result(), HOME, context)
+        assert elapsed < cutoff, (
+            f"{context}: {REQUESTS} concurrent GET {HOME.url} took {elapsed:.1f}s; serial "
+            f"would be {REQUESTS * delay}s and the page says they overlap"
+        )
+        assert elapsed >= delay, (
+            f"{context}: {REQUESTS} GET {HOME.url} finished in {elapsed:.2f}s, sooner than "
+            f"the {delay}s delay the page shows, so they did not overlap any waiting"
+        )
+
+
+@pytest.mark.server
+def test_websocket_open_and_close_are_printed_as_reader(reader) -> None:
+    """A real WebSocket client gets the page's messages, and the server's
+    terminal shows "WebSocket opened" and then "WebSocket closed"."""
+    context = f"{CONTEXT} [as the reader runs it]"
+    with running(reader) as server:
+        harness.check_websocket(WS, context)
+        for text in ("WebSocket opened", "WebSocket closed"):
+            assert printed(server, text), (
+                f"{context}: the server never printed {text!r}; it printed:\n{server.output}"
+            )
+        lines = server.output.splitlines()
+        assert lines.index("WebSocket opened") < lines.index("WebSocket closed"), (
+            f"{context}: the server printed the close before the open:\n{server.output}"
+        )
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses (as /proc/net/tcp* spells them) listening on `port`."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, _, hex_port = local.rpartition(":")
+            if state == "0A" and int(hex_port, 16) == port:
+                found.add(address)
+    return found
+
+
+@pytest.mark.server
+def test_listens_on_loopback_only_as_reader(reader) -> None:
+    """`python app.py` listens on 127.0.0.1 only, not on every interface."""
+    with running(reader) as server:
+        addresses = listening_addresses(server.port)
+    loopback = "0100007F"  # 127.0.0.1, little-endian hex
+    assert addresses == {loopback}, (
+        f"{CONTEXT} [as the reader runs it]: port {SERVE.port} listens on {sorted(addresses)} "
+        f"(hex, from /proc/net/tcp*); the page says 127.0.0.1 ({loopback}) only"
+    )
+
+
+@pytest.mark.server
+def test_ctrl_c_stops_quietly_as_reader(reader) -> None:
+    """Ctrl+C stops the server with exit code 0, a short message, no traceback."""
+    with running(reader) as server:
+        pass  # leaving sends Ctrl+C (SIGINT) to the server
+    context = f"{CONTEXT} [as the reader runs it]: after Ctrl+C"
+    assert server.proc.returncode == 0, (
+        f"{context} the exit code was {server.proc.returncode}:\n{server.output}"
+    )
+    assert printed(server, "Server stopped"), f"{context} it printed:\n{server.output}"
+    assert "Traceback" not in server.output, f"{context} it printed:\n{server.output}"
