@@ -13,8 +13,11 @@ export NO_MKDOCS_2_WARNING := 1
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
 
+# Twice as many workers as cores: most tests wait on a server process, not the CPU.
+JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --cov --cov-report=term-missing:skip-covered $(ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --cov --cov-report=term-missing:skip-covered $(ARGS)
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict

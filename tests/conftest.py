@@ -34,9 +34,3 @@ def reader(tmp_path: Path) -> Iterator[type[harness.Reader]]:
     """
     yield lambda w: harness.Reader(w, tmp_path, installs=False)
     harness.kill_all()
-
-
-def on_port(walkthrough: harness.Walkthrough, *ids: str) -> pytest.MarkDecorator:
-    """Deprecated: servers on a shared port now take turns through
-    harness.port_lock, whatever worker runs them. Kept until callers drop it."""
-    return pytest.mark.server

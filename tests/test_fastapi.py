@@ -33,7 +33,6 @@ from urllib.parse import urlsplit
 import pytest
 
 import harness
-from conftest import on_port
 
 W = harness.walkthrough("fastapi.items")
 SERVE = W.step("serve")
@@ -367,7 +366,6 @@ def test_docs_page_loads_swagger_ui_from_a_cdn() -> None:
 
 
 @pytest.mark.server
-@on_port(W)
 def test_posts_over_real_http(reader) -> None:
     """The same POSTs, one after another, against the page's own server."""
     import httpx2
@@ -416,7 +414,6 @@ def wait_for_output(server: harness.Server, text: str, times: int, why: str) -> 
 
 
 @pytest.mark.server
-@on_port(W)
 def test_reload_runs_a_worker_restarts_it_and_stops_cleanly(reader) -> None:
     """`--reload` starts a reloader and a separate worker; saving main.py
     starts a new worker, whose list is back to the two items; stopping the server (Ctrl+C to the whole process

@@ -1,10 +1,9 @@
 """What docs/pyramid.md claims about Pyramid beyond what every page is checked for.
 
 tests/test_walkthroughs.py already opens every URL the page lists, in-process
-and over real HTTP, and feeds them bad input. These tests check the rest:
+and over real HTTP, feeds them bad input, and checks that every server listens
+on 127.0.0.1 only and stops cleanly on Ctrl-C. These tests check the rest:
 
-- every server the page starts listens on the loopback interface only;
-- Ctrl-C stops `python app.py` cleanly (exit status 0, no traceback);
 - traversal: each link a folder shows leads to the resource it names, at
   every depth of the tree, in-process and as the reader runs it;
 - traversal: a resource added to the tree is served with no new route, by the
@@ -13,11 +12,7 @@ and over real HTTP, and feeds them bad input. These tests check the rest:
 
 from __future__ import annotations
 
-import ipaddress
-import os
-import struct
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 import webtest
@@ -25,84 +20,7 @@ from bs4 import BeautifulSoup
 
 import harness
 
-HELLO = harness.walkthrough("pyramid.hello")
 TRAVERSAL = harness.walkthrough("pyramid.traversal")
-BOTH = [pytest.param(w, id=w.id) for w in (HELLO, TRAVERSAL)]
-
-
-# --------------------------------------------------------------------------
-# Which addresses a live server listens on
-# --------------------------------------------------------------------------
-
-
-def _address(hex_address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    """Decode an address from /proc/net/tcp{,6}: 32-bit words in host order."""
-    words = [int(hex_address[i : i + 8], 16) for i in range(0, len(hex_address), 8)]
-    return ipaddress.ip_address(struct.pack(f"={len(words)}I", *words))
-
-
-def listening_addresses(pid: int) -> set[tuple[str, int]]:
-    """The (address, port) pairs a process listens on, from /proc."""
-    fd_dir = Path(f"/proc/{pid}/fd")
-    inodes = set()
-    for fd in fd_dir.iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:  # the fd closed while we looked
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[len("socket:[") : -1])
-    found = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            local, state, inode = fields[1], fields[3], fields[9]
-            if state == "0A" and inode in inodes:  # 0A: LISTEN
-                address, port = local.rsplit(":", 1)
-                found.add((str(_address(address)), int(port, 16)))
-    return found
-
-
-@pytest.mark.server
-@pytest.mark.parametrize("w", BOTH)
-def test_every_server_listens_on_loopback_only(w: harness.Walkthrough, reader) -> None:
-    """The page says its servers are reachable only from the reader's machine:
-    each listening socket of each server it starts is bound to 127.0.0.1."""
-    for step, server in reader(w).follow():
-        context = harness.where(w, step) + " [as the reader runs it]"
-        listening = listening_addresses(server.proc.pid)
-        assert listening, f"{context}: `{step.serve.line}` has no listening socket"
-        exposed = {
-            (address, port)
-            for address, port in listening
-            if not ipaddress.ip_address(address).is_loopback
-        }
-        assert not exposed, (
-            f"{context}: `{step.serve.line}` listens on {sorted(exposed)}, which other "
-            f"machines can reach; the page says 127.0.0.1 only"
-        )
-        assert listening == {("127.0.0.1", step.port)}, (
-            f"{context}: listens on {sorted(listening)}, page says 127.0.0.1:{step.port}"
-        )
-
-
-@pytest.mark.server
-@pytest.mark.parametrize("w", BOTH)
-def test_ctrl_c_stops_cleanly(w: harness.Walkthrough, reader) -> None:
-    """The page says Ctrl-C stops each server without a traceback: the
-    harness stops servers with SIGINT (what Ctrl-C sends), and an
-    uncaught KeyboardInterrupt would end the process with -SIGINT instead of 0."""
-    stopped = []
-    for step, server in reader(w).follow():
-        stopped.append((step, server))
-    assert stopped, f"{w.page}: {w.id} starts no server"
-    for step, server in stopped:
-        context = harness.where(w, step) + " [as the reader runs it]"
-        code = server.proc.returncode
-        assert code == 0, (
-            f"{context}: `{step.serve.line}` exited with {code} after Ctrl-C "
-            f"(0 means a clean stop); it printed:\n{server.output}"
-        )
 
 
 # --------------------------------------------------------------------------

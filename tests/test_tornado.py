@@ -7,7 +7,8 @@ others. So ten requests sent at once must all finish in far less time than
 ten delays one after another (under five delays; serial would be ten). That
 is checked in-process with Tornado's own testing tools and against the real
 `python app.py`. The rest: the WebSocket echo in-process, the open/close
-messages the server prints, the loopback-only address, and a quiet Ctrl+C.
+messages the server prints, and the `Server stopped` line Ctrl+C prints
+(tests/test_walkthroughs.py checks the loopback-only address and the clean exit).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import contextlib
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
-from pathlib import Path
 
 import pytest
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
@@ -47,6 +47,19 @@ def snippet():
 def limit(delay: float) -> float:
     """Under five delays for all ten: clearly not one after another."""
     return 5 * delay
+
+
+def check_overlapped(elapsed: float, delay: float, what: str, context: str) -> None:
+    """Ten requests that each wait `delay` took at least one delay in all (they
+    did wait) but less than `limit(delay)` (they waited together)."""
+    assert elapsed < limit(delay), (
+        f"{context}: {REQUESTS} concurrent {what} took {elapsed:.1f}s; serial would be "
+        f"{REQUESTS * delay}s and the page says they overlap (limit {limit(delay)}s)"
+    )
+    assert elapsed >= delay, (
+        f"{context}: {REQUESTS} {what} finished in {elapsed:.2f}s, sooner than the "
+        f"{delay}s delay the page shows, so they did not overlap any waiting"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -100,14 +113,7 @@ class TestInProcess(AsyncHTTPTestCase):
             f"{context}: only {len(done)} of {REQUESTS} concurrent GET / finished within "
             f"{cutoff}s (each waits {delay}s); they are being served one at a time"
         )
-        assert elapsed < cutoff, (
-            f"{context}: {REQUESTS} concurrent GET / took {elapsed:.1f}s; serial would be "
-            f"{REQUESTS * delay}s and the page says they overlap (limit {cutoff}s)"
-        )
-        assert elapsed >= delay, (
-            f"{context}: {REQUESTS} GET / finished in {elapsed:.2f}s, sooner than the "
-            f"{delay}s delay the page shows, so they did not overlap any waiting"
-        )
+        check_overlapped(elapsed, delay, "GET /", context)
         errors = [f.exception() for f in fetches if f.exception()]
         assert not errors, f"{context}: {len(errors)} of {REQUESTS} GET / failed: {errors[0]!r}"
         for f in fetches:
@@ -186,14 +192,7 @@ def test_slow_requests_do_not_block_each_other_as_reader(reader) -> None:
         )
         for f in futures:
             harness.check_visit(f.result(), HOME, context)
-        assert elapsed < cutoff, (
-            f"{context}: {REQUESTS} concurrent GET {HOME.url} took {elapsed:.1f}s; serial "
-            f"would be {REQUESTS * delay}s and the page says they overlap"
-        )
-        assert elapsed >= delay, (
-            f"{context}: {REQUESTS} GET {HOME.url} finished in {elapsed:.2f}s, sooner than "
-            f"the {delay}s delay the page shows, so they did not overlap any waiting"
-        )
+        check_overlapped(elapsed, delay, f"GET {HOME.url}", context)
 
 
 @pytest.mark.server
@@ -213,38 +212,11 @@ def test_websocket_open_and_close_are_printed_as_reader(reader) -> None:
         )
 
 
-def listening_addresses(port: int) -> set[str]:
-    """Local addresses (as /proc/net/tcp* spells them) listening on `port`."""
-    found = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            local, state = line.split()[1], line.split()[3]
-            address, _, hex_port = local.rpartition(":")
-            if state == "0A" and int(hex_port, 16) == port:
-                found.add(address)
-    return found
-
-
 @pytest.mark.server
-def test_listens_on_loopback_only_as_reader(reader) -> None:
-    """`python app.py` listens on 127.0.0.1 only, not on every interface."""
-    with running(reader) as server:
-        addresses = listening_addresses(server.port)
-    loopback = "0100007F"  # 127.0.0.1, little-endian hex
-    assert addresses == {loopback}, (
-        f"{CONTEXT} [as the reader runs it]: port {SERVE.port} listens on {sorted(addresses)} "
-        f"(hex, from /proc/net/tcp*); the page says 127.0.0.1 ({loopback}) only"
-    )
-
-
-@pytest.mark.server
-def test_ctrl_c_stops_quietly_as_reader(reader) -> None:
-    """Ctrl+C stops the server with exit code 0, a short message, no traceback."""
+def test_ctrl_c_prints_server_stopped_as_reader(reader) -> None:
+    """Ctrl+C stops the server with the short message the page shows."""
     with running(reader) as server:
         pass  # leaving sends Ctrl+C (SIGINT) to the server
-    context = f"{CONTEXT} [as the reader runs it]: after Ctrl+C"
-    assert server.proc.returncode == 0, (
-        f"{context} the exit code was {server.proc.returncode}:\n{server.output}"
+    assert printed(server, "Server stopped"), (
+        f"{CONTEXT} [as the reader runs it]: after Ctrl+C it printed:\n{server.output}"
     )
-    assert printed(server, "Server stopped"), f"{context} it printed:\n{server.output}"
-    assert "Traceback" not in server.output, f"{context} it printed:\n{server.output}"
