@@ -52,7 +52,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not (out / "index.html").exists():
             result = build_site(out)
             if result.returncode != 0:
-                pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}{result.stderr}")
+                log = (result.stdout + result.stderr).splitlines()
+                problems = [ln for ln in log if ln.startswith(("ERROR", "WARNING"))] or log[-20:]
+                pytest.fail("mkdocs build --strict failed:\n" + "\n".join(problems), pytrace=False)
     return out
 
 
