@@ -22,6 +22,10 @@ def _terminate(signum: int, frame: object) -> None:
 
 signal.signal(signal.SIGTERM, _terminate)
 signal.signal(signal.SIGHUP, _terminate)
+# A run started in the background (`make test &`) inherits SIGINT as ignored,
+# and so would every server it starts: they could not be stopped with Ctrl-C.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture

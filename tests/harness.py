@@ -339,15 +339,25 @@ class Response:
     status: int
     content_type: str
     text: str
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def json(self) -> Any:
         return json.loads(self.text)
 
 
 class Client(Protocol):
-    """A test client: `get(path)` follows redirects as a browser would."""
+    """A test client. `get(path)` follows redirects as a browser would;
+    `request(method, path, body, headers)` sends anything and follows nothing."""
 
     def get(self, path: str) -> Response: ...
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> Response: ...
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()}
 
 
 def import_snippet(path: Path) -> Any:
@@ -380,6 +390,11 @@ class _Flask:
         r = self.client.get(path, follow_redirects=True)
         return Response(r.status_code, r.headers.get("Content-Type", ""), r.get_data(as_text=True))
 
+    def request(self, method, path, body=None, headers=None):  # type: ignore[no-untyped-def]
+        r = self.client.open(path, method=method, data=body, headers=headers or {})
+        h = _lower(r.headers)
+        return Response(r.status_code, h.get("content-type", ""), r.get_data(as_text=True), h)
+
 
 class _Starlette:
     def __init__(self, app: Any) -> None:
@@ -390,6 +405,11 @@ class _Starlette:
     def get(self, path: str) -> Response:
         r = self.client.get(path)
         return Response(r.status_code, r.headers.get("content-type", ""), r.text)
+
+    def request(self, method, path, body=None, headers=None):  # type: ignore[no-untyped-def]
+        r = self.client.request(method, path, content=body, headers=headers, follow_redirects=False)
+        h = _lower(r.headers)
+        return Response(r.status_code, h.get("content-type", ""), r.text, h)
 
 
 class _WebTest:
@@ -405,6 +425,13 @@ class _WebTest:
                 break
             r = r.follow(expect_errors=True)
         return Response(r.status_int, r.headers.get("Content-Type", ""), r.text)
+
+    def request(self, method, path, body=None, headers=None):  # type: ignore[no-untyped-def]
+        r = self.client.request(
+            path, method=method, body=body or b"", headers=headers or {}, expect_errors=True
+        )
+        h = _lower(r.headers)
+        return Response(r.status_int, h.get("content-type", ""), r.text, h)
 
 
 class _Tornado:
@@ -446,6 +473,25 @@ class _Tornado:
             client.close()
         return Response(r.code, r.headers.get("Content-Type", ""), r.body.decode())
 
+    def request(self, method, path, body=None, headers=None):  # type: ignore[no-untyped-def]
+        from tornado.httpclient import HTTPClient
+
+        client = HTTPClient()
+        try:
+            r = client.fetch(
+                self.url(path),
+                method=method,
+                body=body if body is not None or method not in ("POST", "PUT") else b"",
+                headers=headers,
+                raise_error=False,
+                follow_redirects=False,
+                allow_nonstandard_methods=True,
+            )
+        finally:
+            client.close()
+        h = _lower(r.headers)
+        return Response(r.code, h.get("content-type", ""), r.body.decode(errors="replace"), h)
+
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.server.stop)
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -461,6 +507,14 @@ class _Django:
     def get(self, path: str) -> Response:
         r = self.client.get(path, follow=True)
         return Response(r.status_code, r.get("Content-Type", ""), r.content.decode())
+
+    def request(self, method, path, body=None, headers=None):  # type: ignore[no-untyped-def]
+        headers = dict(headers or {})
+        content_type = headers.pop("Content-Type", "application/octet-stream")
+        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+        r = self.client.generic(method, path, body or b"", content_type, **extra)
+        h = _lower(r.headers)
+        return Response(r.status_code, h.get("content-type", ""), r.content.decode(), h)
 
 
 def setup_django(w: Walkthrough) -> None:
@@ -880,6 +934,28 @@ def http_get(url: str) -> Response:
 
     r = httpx2.get(url, follow_redirects=True, timeout=10)
     return Response(r.status_code, r.headers.get("content-type", ""), r.text)
+
+
+class HTTPClient:
+    """The same interface as the test clients, over real HTTP to `base_url`."""
+
+    def __init__(self, base_url: str) -> None:
+        import httpx2
+
+        self.base_url = base_url
+        self.client = httpx2.Client(base_url=base_url, timeout=10)
+
+    def get(self, path: str) -> Response:
+        r = self.client.get(path, follow_redirects=True)
+        return Response(r.status_code, r.headers.get("content-type", ""), r.text, _lower(r.headers))
+
+    def request(self, method, path, body=None, headers=None):  # type: ignore[no-untyped-def]
+        r = self.client.request(method, path, content=body, headers=headers)
+        h = _lower(r.headers)
+        return Response(r.status_code, h.get("content-type", ""), r.text, h)
+
+    def close(self) -> None:
+        self.client.close()
 
 
 def check_websocket(visit: Visit, context: str) -> None:
