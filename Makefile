@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build lock clean timings
+.PHONY: serve test build lock clean timings chromium
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
@@ -16,7 +16,7 @@ serve: $(STAMP)
 # Twice as many workers as cores: most tests wait on a server process, not the CPU.
 JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -n $(JOBS) --cov --cov-report=term-missing:skip-covered $(ARGS)
 
 build: $(STAMP)
@@ -32,6 +32,12 @@ $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	touch $@
+
+# The browser tests drive Debian's Chromium; no test tool downloads a browser.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 clean:
 	rm -rf $(VENV) site .coverage-data

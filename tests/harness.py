@@ -54,11 +54,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 DOCS = ROOT / "docs"
 MARKER = re.compile(
-    r'^(?P<indent>[ \t]*)\{\{ (?P<what>run|visit)\("(?P<name>[\w-]+)\.(?P<step>[\w-]+)"\) \}\}[ \t]*$',
+    r'^(?P<indent>[ \t]*)\{\{ (?P<what>run|visit)\("(?:(?P<framework>[\w-]+)\.)?'
+    r'(?P<name>[\w-]+)\.(?P<step>[\w-]+)"\) \}\}[ \t]*$',
     re.MULTILINE,
 )
 """A marker line on a page: `{{ run("walkthrough.step") }}` or `{{ visit(...) }}`,
-alone on its line; indented inside an admonition or a tab, it renders indented."""
+alone on its line; indented inside an admonition or a tab, it renders indented.
+On another page than the framework's own, name the framework first:
+`{{ run("flask.hello.serve") }}`."""
 
 START_TIMEOUT = 30.0
 """Seconds a server may take from its command to answering on its port."""
@@ -309,7 +312,7 @@ def render_markers(markdown: str, page_path: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         name, step_id = match["name"], match["step"]
-        step = walkthrough(f"{framework}.{name}").step(step_id)
+        step = walkthrough(f"{match['framework'] or framework}.{name}").step(step_id)
         if match["what"] == "visit":
             if not step.visits:
                 raise ValueError(f"{page_path}: {name}.{step_id} has no URLs to visit")
@@ -322,9 +325,69 @@ def render_markers(markdown: str, page_path: str) -> str:
     return MARKER.sub(replace, markdown)
 
 
+LAST_RUN = ROOT / ".verification" / "last-run.json"
+"""Written at the end of every test run (see `tests/conftest.py`): when it
+ran, on which Python, and how many checks passed and failed for each page."""
+
+
+def installed_versions(framework: str) -> list[tuple[str, str]]:
+    """`(distribution, version)` for what the page's `pip install` commands
+    name, as installed in the environment that builds the site."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    from packaging.requirements import Requirement
+
+    found: dict[str, str] = {}
+    for w in walkthroughs(framework):
+        for step in w.steps:
+            for command in step.commands:
+                words = shlex.split(command.line)
+                if words[1:4] != ["-m", "pip", "install"]:
+                    continue
+                for word in words[4:]:
+                    name = Requirement(word).name
+                    try:
+                        meta = metadata(name)
+                        found.setdefault(meta["Name"], meta["Version"])
+                    except PackageNotFoundError:
+                        found.setdefault(name, "(not installed)")
+    return list(found.items())
+
+
+def render_verified(framework: str) -> str:
+    """The box under a framework page's title: the versions its examples were
+    checked with, and the outcome of the last test run for this page."""
+    import platform
+
+    names = ", ".join(f"{name} {v}" for name, v in installed_versions(framework))
+    python = platform.python_version()
+    record = json.loads(LAST_RUN.read_text()) if LAST_RUN.exists() else {}
+    result = record.get("pages", {}).get(framework)
+    if result:
+        outcome = (
+            f"all {result['passed']} checks for this page passed"
+            if not result["failed"]
+            else f"{result['failed']} of {result['passed'] + result['failed']} checks FAILED"
+        )
+        when = f"Last verification run: {record['finished'][:10]} on Python {record['python']}, {outcome}."
+    else:
+        when = "No verification run has been recorded where this copy of the site was built."
+    kind = "success" if result and not result["failed"] else "warning"
+    return (
+        f'!!! {kind} "Verified with {names} on Python {python}"\n\n'
+        f"    {when} [How the examples are checked](verification.md).\n"
+    )
+
+
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
-    """MkDocs hook: render the walkthrough markers of a page."""
-    return render_markers(markdown, page.file.src_path)
+    """MkDocs hook: render the walkthrough markers of a page, and put the
+    versions it was verified with under the title of each framework page."""
+    markdown = render_markers(markdown, page.file.src_path)
+    framework = Path(page.file.src_path).stem
+    if installed_versions(framework):
+        title, newline, rest = markdown.partition("\n")
+        markdown = f"{title}{newline}\n{render_verified(framework)}\n{rest}"
+    return markdown
 
 
 # --------------------------------------------------------------------------

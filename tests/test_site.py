@@ -4,7 +4,6 @@ escapes verification."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import subprocess
@@ -26,36 +25,6 @@ FENCE = re.compile(
     r"^(?P<indent>[ \t]*)(?P<fence>```+)(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
-
-
-def build_site(out: Path) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build --strict` from the repo root, as `make test` and CI do."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built site, built once per run even across xdist workers."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    out = shared / "site"
-    with open(shared / "site.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (out / "index.html").exists():
-            result = build_site(out)
-            if result.returncode != 0:
-                log = (result.stdout + result.stderr).splitlines()
-                problems = [ln for ln in log if ln.startswith(("ERROR", "WARNING"))] or log[-20:]
-                pytest.fail("mkdocs build --strict failed:\n" + "\n".join(problems), pytrace=False)
-    return out
 
 
 def test_strict_build(site: Path) -> None:

@@ -1,0 +1,145 @@
+"""The built site in a real browser: headless Chromium from the system's
+packages (`make chromium`), driven by Playwright, against the site served on
+loopback. What a reader sees, clicks and copies.
+
+Screenshots of every page, at desktop and phone widths, are saved under
+`test-artifacts/screenshots/` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from harness import DOCS, ROOT
+from test_site import INCLUDE, included_text
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+PAGES = sorted(p.stem for p in DOCS.glob("*.md"))
+
+
+def url_path(page: str) -> str:
+    return "/" if page == "index" else f"/{page}/"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_site(site: Path) -> Iterator[str]:
+    """The built site on a free loopback port, for the length of the run."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium from the system's packages; never a downloaded one.
+
+    Module-scoped: Playwright's sync API keeps an event loop running in the
+    thread while it is open, which Django's ORM (tested in the same worker)
+    rightly refuses to run under."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (Debian's chromium package)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, served_site: str) -> Iterator[Any]:
+    """A fresh tab. Console errors, page errors and requests to any host but
+    the local server are collected in `page.problems`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.problems = []
+    local = urlsplit(served_site).netloc
+
+    def request(r: Any) -> None:
+        if urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc != local:
+            tab.problems.append(f"request to another host: {r.url}")
+
+    tab.on("console", lambda m: m.type == "error" and tab.problems.append(f"console: {m.text}"))
+    tab.on("pageerror", lambda e: tab.problems.append(f"page error: {e}"))
+    tab.on("request", request)
+    tab.base = served_site
+    yield tab
+    context.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_as_a_reader_sees_it(page: Any, name: str) -> None:
+    """Each page loads with no console error and no request to another host;
+    its code blocks show exactly the included files; at a phone's 390 px it
+    does not scroll sideways. Screenshots at both widths are kept."""
+    where = f"docs/{name}.md in the browser"
+    page.goto(page.base + url_path(name), wait_until="load")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}-desktop.png", full_page=True)
+    shown = page.locator("pre code").evaluate_all("codes => codes.map(c => c.textContent.trim())")
+    for match in INCLUDE.finditer((DOCS / f"{name}.md").read_text()):
+        assert included_text(match["target"]) in shown, f"{where} does not show {match['target']}"
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    page.screenshot(path=SHOTS / f"{name}-phone.png", full_page=True)
+    assert overflow <= 0, f"{where} scrolls {overflow}px sideways at 390px wide"
+    assert not page.problems, f"{where}: {page.problems}"
+
+
+def test_copy_button_copies_the_snippet_exactly(browser: Any, served_site: str) -> None:
+    """The copy button on a code block puts the file's exact text on the clipboard."""
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.goto(served_site + "/flask/")
+    block = tab.locator("div.highlight", has=tab.locator("span.filename", has_text="app.py")).first
+    block.hover()
+    block.locator("button[data-md-type='copy']").click()
+    copied = tab.evaluate("navigator.clipboard.readText()")
+    context.close()
+    assert copied.strip() == included_text("snippets/flask/hello/app.py")
+
+
+def test_search_finds_tornado_for_websocket(page: Any) -> None:
+    """Typing "websocket" into search offers the Tornado page first."""
+    page.goto(page.base + "/")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("websocket")
+    first = page.locator("a.md-search-result__link").first
+    first.wait_for()
+    assert "/tornado/" in first.get_attribute("href"), first.get_attribute("href")
+
+
+def test_dark_mode_toggle_is_remembered(page: Any) -> None:
+    """The palette toggle switches light and dark, and the next page keeps it."""
+    page.goto(page.base + "/")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    before = page.evaluate(scheme)
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    after = page.evaluate(scheme)
+    assert {before, after} == {"default", "slate"}, (before, after)
+    page.goto(page.base + "/flask/")
+    assert page.evaluate(scheme) == after, "the next page forgot the chosen palette"
