@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build lock clean timings chromium
+.PHONY: serve test build lock clean timings chromium upgrade-check test-pythons
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
@@ -39,8 +39,16 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
+# The newest release of every framework and tool, ignoring the lock: what broke?
+upgrade-check: $(STAMP) chromium
+	$(BIN)/python scripts/upgrade_check.py
+
+# The whole verification under each supported Python installed here (3.11-3.13).
+test-pythons: chromium
+	$(PYTHON) scripts/test_pythons.py
+
 clean:
-	rm -rf $(VENV) site .coverage-data
+	rm -rf $(VENV) .venv-* site .coverage-data .verification test-artifacts
 
 # Median wall times of the warm verification and the strict build (not a test: it only reports).
 timings: $(STAMP)

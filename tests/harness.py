@@ -440,9 +440,46 @@ def import_snippet(path: Path) -> Any:
 
 def app_of(w: Walkthrough, step: Step) -> Any:
     """The application object of a serve step: its `app` expression, evaluated
-    in the namespace of the imported snippet."""
+    in the namespace of the imported snippet.
+
+    Django's settings are global to a process, and the test process holds
+    more than one Django example. So the in-process layer configures Django
+    once (`setup_django`), and a single-file Django app that would configure it
+    itself gets its own `settings.configure(...)` values as overrides around
+    each request instead.
+    """
+    django = "django" in (w.framework, w.name)
+    if django:
+        setup_django(walkthrough("django.blog"))
     module = import_snippet(w.snippet(step))
-    return eval(step.app or "app", vars(module))  # noqa: S307 - our own data
+    app = eval(step.app or "app", vars(module))  # noqa: S307 - our own data
+    if django and w.framework != "django":
+        app = _with_own_settings(module)
+    return app
+
+
+def _with_own_settings(module: Any) -> Any:
+    """A WSGI app running `module`'s Django app under its own settings."""
+    from django.test import override_settings
+
+    source = Path(module.__file__).read_text()
+    overrides = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "settings.configure":
+            for kw in node.keywords:
+                is_name = isinstance(kw.value, ast.Name) and kw.value.id == "__name__"
+                overrides[kw.arg] = module.__name__ if is_name else ast.literal_eval(kw.value)
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    with override_settings(**overrides):
+        handler = WSGIHandler()  # its middleware is loaded from the app's own settings
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with override_settings(**overrides):
+            return list(handler(environ, start_response))
+
+    return wsgi
 
 
 class _Flask:
@@ -652,6 +689,14 @@ def __getattr__(name: str) -> Any:
 _CLIENTS = {"flask": _Flask, "fastapi": _Starlette, "tornado": _Tornado}
 
 
+def client_type(w: Walkthrough) -> type:
+    """The test client class for a walkthrough's framework (WebTest for any
+    WSGI app). On the Compare page each walkthrough is named after its
+    framework."""
+    kind = w.name if w.framework == "compare" else w.framework
+    return _CLIENTS.get(kind, _WebTest)
+
+
 @contextlib.contextmanager
 def client_for(w: Walkthrough, step: Step) -> Iterator[Client]:
     """The framework's own test client around a serve step's app.
@@ -664,7 +709,7 @@ def client_for(w: Walkthrough, step: Step) -> Iterator[Client]:
         setup_django(w)
         yield _Django()
         return
-    client = _CLIENTS.get(w.framework, _WebTest)(app_of(w, step))
+    client = client_type(w)(app_of(w, step))
     try:
         yield client
     finally:

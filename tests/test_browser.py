@@ -143,3 +143,16 @@ def test_dark_mode_toggle_is_remembered(page: Any) -> None:
     assert {before, after} == {"default", "slate"}, (before, after)
     page.goto(page.base + "/flask/")
     assert page.evaluate(scheme) == after, "the next page forgot the chosen palette"
+
+
+def test_linked_tabs_switch_together(page: Any) -> None:
+    """On the Compare page, choosing a framework in one tab set switches every
+    other tab set on the page to it (Material's linked content tabs)."""
+    page.goto(page.base + "/compare/")
+    sets = page.locator(".tabbed-set")
+    assert sets.count() >= 2, "the Compare page has fewer than two tab sets"
+    sets.first.locator("label", has_text="Tornado").click()
+    for i in range(sets.count()):
+        checked = sets.nth(i).locator("input:checked")
+        label = sets.nth(i).locator(f"label[for='{checked.get_attribute('id')}']").inner_text()
+        assert label.strip() == "Tornado", f"tab set {i + 1} still shows {label!r}"

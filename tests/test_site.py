@@ -232,3 +232,11 @@ def test_preview_server_avoids_the_examples_ports() -> None:
     example_ports = {s.port for w in harness.walkthroughs() for s in w.servers}
     assert host == "127.0.0.1" and int(port) not in example_ports, config["dev_addr"]
     assert "snippets" in config["watch"], "mkdocs serve would not reload on snippet edits"
+
+
+def test_workflows_pass_actionlint() -> None:
+    """The GitHub Actions workflows are valid and use no deprecated actions."""
+    actionlint = Path(sys.executable).parent / "actionlint"
+    workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    result = subprocess.run([actionlint, *workflows], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr

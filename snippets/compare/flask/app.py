@@ -1,0 +1,78 @@
+import threading
+
+from flask import Flask, abort, jsonify, request
+from flask.views import MethodView
+from werkzeug.exceptions import BadRequest, HTTPException
+
+app = Flask(__name__)
+app.config["MAX_CONTENT_LENGTH"] = 1024  # a longer body gets 413
+
+MAX_ITEMS = 100
+MAX_ID = 2**31 - 1
+items = {1: {"id": 1, "name": "Hammer"}, 2: {"id": 2, "name": "Nails"}}
+lock = threading.Lock()  # the development server runs each request in a thread
+
+
+def problem(data):
+    """What is wrong with a new item, in words; None if nothing is."""
+    if not isinstance(data, dict):
+        return "the body must be a JSON object"
+    if set(data) != {"id", "name"}:
+        return "the object must have exactly the fields id and name"
+    if type(data["id"]) is not int or not 1 <= data["id"] <= MAX_ID:
+        return f"id must be an integer from 1 to {MAX_ID}"
+    if not isinstance(data["name"], str) or not 1 <= len(data["name"]) <= 100:
+        return "name must be a string of 1 to 100 characters"
+    return None
+
+
+class ItemList(MethodView):
+    def get(self):
+        with lock:
+            found = sorted(items.values(), key=lambda item: item["id"])
+        return jsonify(found)
+
+    def post(self):
+        try:
+            data = request.get_json()  # 415 if not JSON, 413 if too long
+        except BadRequest:
+            abort(422, "the body is not valid JSON")
+        if error := problem(data):
+            abort(422, error)
+        item = {"id": data["id"], "name": data["name"]}
+        with lock:
+            if item["id"] in items:
+                abort(409, f"item {item['id']} already exists")
+            if len(items) >= MAX_ITEMS:
+                return jsonify(error=f"the store is full ({MAX_ITEMS} items)"), 507
+            items[item["id"]] = item
+        return jsonify(item), 201, {"Location": f"/items/{item['id']}"}
+
+
+class Item(MethodView):
+    def get(self, item_id):
+        with lock:
+            item = items.get(item_id)
+        if item is None:
+            abort(404, f"item {item_id} not found")
+        return jsonify(item)
+
+    def delete(self, item_id):
+        with lock:
+            if items.pop(item_id, None) is None:
+                abort(404, f"item {item_id} not found")
+        return "", 204
+
+
+# One rule per path, so /items/<not a number> is a 404 whatever the method.
+app.add_url_rule("/items", view_func=ItemList.as_view("items"))
+app.add_url_rule("/items/<int:item_id>", view_func=Item.as_view("item"))
+
+
+@app.errorhandler(HTTPException)
+def http_error(error):
+    # Every error, including Flask's own 404, 405, 413 and 415, answers in JSON.
+    response = error.get_response()  # keeps the status and headers such as Allow
+    response.data = app.json.dumps({"error": error.description})
+    response.content_type = "application/json"
+    return response
