@@ -22,11 +22,13 @@ SUPPORTED = ["3.11", "3.12", "3.13"]
 
 
 def find(version: str) -> str | None:
-    found = shutil.which(f"python{version}")
-    if found:
-        return found
+    """An interpreter for `version` that really runs (a pyenv shim for a
+    version that is installed but not selected does not)."""
     pyenv = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python")))
-    return pyenv[-1] if pyenv else None
+    for candidate in [*reversed(pyenv), shutil.which(f"python{version}")]:
+        if candidate and subprocess.run([candidate, "--version"], capture_output=True).returncode == 0:
+            return candidate
+    return None
 
 
 def main() -> int:
