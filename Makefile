@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build lock clean timings chromium upgrade-check test-pythons
+.PHONY: serve test build lock clean timings chromium upgrade-check test-pythons wrk bench
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
@@ -16,7 +16,7 @@ serve: $(STAMP)
 # Twice as many workers as cores: most tests wait on a server process, not the CPU.
 JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium wrk
 	$(BIN)/python -m pytest -n $(JOBS) --cov --cov-report=term-missing:skip-covered $(ARGS)
 
 build: $(STAMP)
@@ -46,6 +46,18 @@ upgrade-check: $(STAMP) chromium
 # The whole verification under each supported Python installed here (3.11-3.13).
 test-pythons: chromium
 	$(PYTHON) scripts/test_pythons.py
+
+# wrk, the HTTP load generator that bench/run.py drives (Debian's package).
+wrk:
+	@command -v wrk >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
+
+# Requests/s, latency, cold start and memory of every production server, the
+# reference servers and Tornado's slow-connection test (about 6 minutes; writes
+# bench/results.json, which the Performance page renders). Not a test.
+bench: $(STAMP) wrk
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .venv-* site .coverage-data .verification test-artifacts

@@ -3,6 +3,7 @@ server outlives a test, whether it passes, fails, times out or is interrupted.""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -108,9 +109,15 @@ def test_nothing_survives_an_interrupted_run(tmp_path: Path, how: str) -> None:
         if inner.poll() is None:
             inner.kill()
             inner.wait()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not (gone(int(server_pid)) and gone(int(child_pid))):
-        time.sleep(0.05)
-    assert gone(int(server_pid)) and gone(int(child_pid)), f"a server outlived a run stopped by {how}"
-    assert harness.port_is_free(port)
-    assert inner.returncode != 0, f"a run stopped by {how} must not pass"
+    pids = (int(server_pid), int(child_pid))
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not all(map(gone, pids)):
+            time.sleep(0.05)
+        assert all(map(gone, pids)), f"a server outlived a run stopped by {how}"
+        assert harness.port_is_free(port)
+        assert inner.returncode != 0, f"a run stopped by {how} must not pass"
+    finally:  # even when this test fails, what it started does not outlive it
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

@@ -1,0 +1,30 @@
+"""Slow requests on Tornado: every GET waits one second on the event loop
+(asyncio.sleep), so one process can hold thousands of them at once.
+Run: python slow_tornado.py 8013"""
+
+import asyncio
+import sys
+
+import tornado.web
+
+
+class Slow(tornado.web.RequestHandler):
+    async def get(self):
+        await asyncio.sleep(1)
+        self.write({"slept": 1})
+
+
+async def main(port):
+    app = tornado.web.Application([(r"/slow", Slow)])
+    # The same listen backlog as gunicorn's --backlog below (the kernel caps
+    # both at net.core.somaxconn).
+    app.listen(port, address="127.0.0.1", backlog=4096)
+    print(f"Listening on http://127.0.0.1:{port}", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 8013))
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,79 @@
+"""The benchmark's smoke mode: every server starts, answers under load, stops.
+
+`bench/run.py --smoke` runs each production server of the Compare page, the
+reference servers and the slow-request servers for a second or so, and writes
+its JSON to a temporary file (never to bench/results.json). The numbers are
+not checked, only that there are numbers: every framework answered, without
+errors, and no server outlived the run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import harness
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAMEWORKS = {w.name for w in harness.walkthroughs("compare")}
+
+
+@pytest.mark.server
+@pytest.mark.timeout(300)
+def test_smoke_run_measures_every_server_and_stops_them(tmp_path: Path) -> None:
+    assert shutil.which("wrk"), "wrk is not installed: `make wrk` installs Debian's package"
+    out = tmp_path / "smoke.json"
+    results_before = (ROOT / "bench" / "results.json").read_bytes() if (ROOT / "bench" / "results.json").exists() else None
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+    )
+    try:
+        output, _ = proc.communicate(timeout=280)
+    except BaseException:
+        # SIGTERM: run.py stops each server's process group on its way out.
+        proc.terminate()
+        try:
+            proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+        raise
+    assert proc.returncode == 0, f"bench/run.py --smoke exited {proc.returncode}:\n{output}"
+    results = json.loads(out.read_text())
+
+    assert results["mode"] == "smoke"
+    assert set(results["frameworks"]) == FRAMEWORKS
+    measured = {**results["frameworks"], **{k: v for k, v in results["references"].items() if "port" in v}}
+    assert "bare_asgi_uvicorn" in measured and "node_http" in measured
+    for name, server in measured.items():
+        assert "error" not in server, f"{name}: {server['error']}"
+        assert server["endpoints"], name
+        for path, run in server["endpoints"].items():
+            assert run["requests_per_s_median"] > 0, f"{name} GET {path}: no requests/s"
+            assert run["errors"] == 0 and run["timeouts"] == 0, f"{name} GET {path}: {run}"
+        assert server["cold_start_s"] > 0 and server["peak_rss_mib"] > 0, name
+    tornado = results["slow_requests"]["tornado"]
+    for n, level in tornado["levels"].items():
+        assert level["all_completed"], f"Tornado, {n} slow requests: {level}"
+    assert results["slow_requests"]["gunicorn_sync_flask"]["levels"], "no sync-worker contrast"
+
+    # Every server was stopped with its whole process group: no process of
+    # any group is left, and each port is free (checked under the harness's
+    # port lock, so a test beside this one serving on the same port is not
+    # taken for a leftover).
+    assert results["all_stopped"]
+    for pgid in results["pgids"]:
+        assert not harness._group_alive(pgid), f"process group {pgid} is still alive"
+    for port in results["ports"]:
+        lock = harness.port_lock(port)
+        try:
+            assert harness.port_is_free(port), f"port {port} still answers: {harness.port_owner(port)}"
+        finally:
+            lock.close()
+    # Smoke mode never touches the committed results.
+    after = (ROOT / "bench" / "results.json").read_bytes() if (ROOT / "bench" / "results.json").exists() else None
+    assert after == results_before
