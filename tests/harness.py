@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import dataclasses
+import functools
 import html
 import importlib.util
 import json
@@ -229,13 +230,21 @@ def walkthroughs(framework: str | None = None) -> list[Walkthrough]:
     """Every walkthrough in `snippets/*/walkthroughs.yml` (or one framework's)."""
     found = []
     for data_file in sorted(SNIPPETS.glob("*/walkthroughs.yml")):
-        fw = data_file.parent.name
-        if framework and fw != framework:
+        if framework and data_file.parent.name != framework:
             continue
-        for name, raw in yaml.safe_load(data_file.read_text(encoding="utf-8")).items():
-            steps = tuple(_step(s, i) for i, s in enumerate(raw["steps"], 1))
-            found.append(Walkthrough(fw, name, raw.get("folder", name), steps))
+        found.extend(_load(data_file, data_file.stat().st_mtime_ns))
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def _load(data_file: Path, mtime: int) -> tuple[Walkthrough, ...]:
+    # Parsed once per version of the file: a build renders many markers, and
+    # `mkdocs serve` sees an edited file as a new modification time.
+    fw = data_file.parent.name
+    return tuple(
+        Walkthrough(fw, name, raw.get("folder", name), tuple(_step(s, i) for i, s in enumerate(raw["steps"], 1)))
+        for name, raw in yaml.safe_load(data_file.read_text(encoding="utf-8")).items()
+    )
 
 
 def walkthrough(ref: str) -> Walkthrough:
