@@ -20,7 +20,13 @@ Reference points in the same run: a bare ASGI app on uvicorn
 exists. Then slow requests: 1000 and 5000 simultaneous GETs that each wait one
 second, against one Tornado process (asyncio.sleep) and one sync gunicorn
 worker (Flask, time.sleep), from an asyncio client on raw streams, each level
-bounded by a timeout.
+bounded by a timeout. Then 1000 and 5000 simultaneous WebSocket connections to
+a Tornado echo handler (/ws of bench/slow_tornado.py), each sending one message
+and reading its echo, from the `websockets` client, bounded by a timeout.
+
+Extra rows ("variants"): Django's Compare app under uvicorn through Django's
+ASGI handler (bench/django_asgi.py), and Flask's under one gunicorn gthread
+worker with 4 threads.
 
 Only loopback traffic; every load is bounded in time and in count.
 """
@@ -61,7 +67,27 @@ EXPECTED = {
 }
 PORTS = {
     "bare_asgi_uvicorn": 8011, "node_http": 8012, "slow_tornado": 8013, "slow_gunicorn_sync": 8014,
-    "fastapi_hello": 8015,
+    "fastapi_hello": 8015, "django_uvicorn": 8016, "flask_gunicorn_gthread": 8017,
+}
+
+VARIANTS = {
+    # Other production servers people deploy these frameworks with, measured
+    # like the Compare page's own command and shown as extra rows.
+    "django_uvicorn": {
+        "framework": "django",
+        "label": "Django under uvicorn (ASGI, bench/django_asgi.py)",
+        "command": f"uvicorn django_asgi:application --port {PORTS['django_uvicorn']}",
+        "extra_files": ["django_asgi.py"],
+        "output": ("Uvicorn running on",),
+    },
+    "flask_gunicorn_gthread": {
+        "framework": "flask",
+        "label": "Flask under gunicorn, one gthread worker with 4 threads",
+        "command": (f"gunicorn --worker-class gthread --threads 4 --workers 1 "
+                    f"--bind 127.0.0.1:{PORTS['flask_gunicorn_gthread']} app:app"),
+        "extra_files": [],
+        "output": (f"Listening at: http://127.0.0.1:{PORTS['flask_gunicorn_gthread']}",),
+    },
 }
 
 FULL = {
@@ -74,6 +100,8 @@ FULL = {
     "wrk_timeout_s": 5,
     "slow_levels": [1000, 5000],
     "slow_timeout_s": 20.0,
+    "ws_levels": [1000, 5000],
+    "ws_timeout_s": 30.0,
 }
 SMOKE = {
     "concurrency": 10,
@@ -85,6 +113,8 @@ SMOKE = {
     "wrk_timeout_s": 2,
     "slow_levels": [50],
     "slow_timeout_s": 4.0,
+    "ws_levels": [50],
+    "ws_timeout_s": 5.0,
 }
 
 PACKAGES = [
@@ -477,6 +507,105 @@ def bench_slow(name: str, command: str, port: int, method: dict) -> dict:
     return result
 
 
+async def ws_load(port: int, n: int, timeout: float) -> dict:
+    """`n` simultaneous WebSocket connections to /ws: each connects, sends one
+    message, reads its echo, then stays open until every other connection has
+    echoed or failed (so all `n` are open at once), all bounded by `timeout`."""
+    from websockets.asyncio.client import connect
+
+    url = f"ws://127.0.0.1:{port}/ws"
+    echoed_at: list[float] = []
+    errors: dict[str, int] = {}
+    open_now = peak_open = 0
+    settled = 0
+    all_settled = asyncio.Event()
+    start = time.monotonic()
+
+    def settle() -> None:
+        nonlocal settled
+        settled += 1
+        if settled == n:
+            all_settled.set()
+
+    async def one(i: int) -> None:
+        nonlocal open_now, peak_open
+        counted = False
+        try:
+            async with connect(url, open_timeout=None, ping_interval=None, close_timeout=2) as ws:
+                open_now += 1
+                peak_open = max(peak_open, open_now)
+                message = f"hello {i}"
+                await ws.send(message)
+                reply = await ws.recv()
+                if reply == message:
+                    echoed_at.append(time.monotonic() - start)
+                else:
+                    errors["wrong echo"] = errors.get("wrong echo", 0) + 1
+                settle()
+                counted = True
+                await all_settled.wait()
+                open_now -= 1
+        except Exception as exc:  # noqa: BLE001  counted by kind
+            key = type(exc).__name__
+            errors[key] = errors.get(key, 0) + 1
+            if not counted:
+                settle()
+
+    tasks = [asyncio.ensure_future(one(i)) for i in range(n)]
+    _finished, pending = await asyncio.wait(tasks, timeout=timeout)
+    all_settled.set()
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    wall = time.monotonic() - start
+    echoed_at.sort()
+    return {
+        "connections": n,
+        "timeout_s": timeout,
+        "echoed": len(echoed_at),
+        "all_echoed": len(echoed_at) == n,
+        "peak_open": peak_open,
+        "unfinished_at_timeout": len(pending),
+        "errors": errors,
+        "seconds_to_last_echo": round(echoed_at[-1], 3) if echoed_at else None,
+        "wall_s": round(wall, 3),
+    }
+
+
+def bench_ws(name: str, command: str, port: int, method: dict) -> dict:
+    """Each WebSocket level against a fresh Tornado process."""
+    print(f"== WebSockets, {name}: {command}", flush=True)
+    env = harness.reader_env()
+    env.pop("COVERAGE_PROCESS_CONFIG", None)
+    result: dict = {"command": command, "port": port, "levels": {}, "stopped": True, "port_free_after": True}
+    for n in method["ws_levels"]:
+        server = harness.Server(
+            harness.Command(command, output=("Listening",)), port, BENCH, f"bench {name}", env
+        )
+        level: dict = {}
+        try:
+            with server, RssSampler(server.proc.pid) as rss:
+                level = asyncio.run(ws_load(port, n, method["ws_timeout_s"]))
+                rss.sample()
+            level["peak_rss_mib"] = round(rss.peak_kib / 1024, 1)
+            print(
+                f"   {n} WebSockets: {level['echoed']} echoed, {level['peak_open']} open at once, "
+                f"last echo after {level['seconds_to_last_echo']} s, errors {level['errors']}, "
+                f"peak RSS {level['peak_rss_mib']} MiB",
+                flush=True,
+            )
+        except Exception as exc:  # noqa: BLE001  record it, go on
+            result["error"] = f"{n} WebSockets: {type(exc).__name__}: {exc}"[:2000]
+            print(f"   FAILED: {result['error']}", flush=True)
+        stopped = stopped_check(server, port)
+        level.update(stopped)
+        result["levels"][str(n)] = level
+        result["stopped"] = result["stopped"] and stopped["stopped"]
+        result["port_free_after"] = result["port_free_after"] and stopped["port_free_after"]
+        result.setdefault("pgids", []).append(stopped["pgid"])
+    return result
+
+
 # --------------------------------------------------------------------------
 # The run
 # --------------------------------------------------------------------------
@@ -553,12 +682,19 @@ def main(argv: list[str] | None = None) -> int:
             "slow_requests": "N simultaneous GET /slow (each waits 1 s in the server), raw asyncio streams, "
                              "Connection: close, one client process; both servers listen with backlog 4096 "
                              "(capped by net.core.somaxconn)",
+            "websockets": "N simultaneous WebSocket connections to /ws of bench/slow_tornado.py (an echo "
+                          "handler), client `websockets` on asyncio in one process: each connects, sends one "
+                          "message, reads the echo and stays open until all have echoed or failed",
+            "variants": "extra rows: Django's Compare app under uvicorn through Django's ASGI handler "
+                        "(bench/django_asgi.py), and Flask's under one gunicorn gthread worker with 4 threads",
             "rlimit_nofile": nofile,
             "machine_shared": "wrk, the server and this script share the machine's cores",
         },
         "frameworks": {},
+        "variants": {},
         "references": {},
         "slow_requests": {},
+        "websockets": {},
     }
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -571,6 +707,18 @@ def main(argv: list[str] | None = None) -> int:
             results["frameworks"][w.name] = bench_server(
                 w.name, step.serve.line, step.port, home, step.serve.output, wrk, method
             )
+        compare = {w.name: w for w in harness.walkthroughs("compare")}
+        for key, variant in VARIANTS.items():
+            if args.only and key not in args.only and variant["framework"] not in args.only:
+                continue
+            home = Path(tmp) / key
+            shutil.copytree(compare[variant["framework"]].source, home)
+            for extra in variant["extra_files"]:
+                shutil.copy(BENCH / extra, home / extra)
+            result = bench_server(
+                variant["label"], variant["command"], PORTS[key], home, variant["output"], wrk, method
+            )
+            results["variants"][key] = {"framework": variant["framework"], "label": variant["label"], **result}
         if not args.only or "references" in args.only:
             results["references"]["bare_asgi_uvicorn"] = bench_server(
                 "bare ASGI on uvicorn", f"uvicorn bare_asgi:app --port {PORTS['bare_asgi_uvicorn']}",
@@ -613,17 +761,24 @@ def main(argv: list[str] | None = None) -> int:
                 f"gunicorn --workers 1 --backlog 4096 --bind 127.0.0.1:{PORTS['slow_gunicorn_sync']} slow_flask:app",
                 PORTS["slow_gunicorn_sync"], method,
             )
+            results["websockets"]["tornado"] = bench_ws(
+                "Tornado, WebSocket echo", f"python slow_tornado.py {PORTS['slow_tornado']}",
+                PORTS["slow_tornado"], method,
+            )
 
     results["machine"]["loadavg_at_end"] = loadavg()
     results["ratios"] = ratios(results)
-    servers = [*results["frameworks"].values(), *results["references"].values(), *results["slow_requests"].values()]
+    servers = [
+        *results["frameworks"].values(), *results["variants"].values(), *results["references"].values(),
+        *results["slow_requests"].values(), *results["websockets"].values(),
+    ]
     ports = [s["port"] for s in servers if "port" in s]
     results["ports"] = ports
     results["all_stopped"] = all(s.get("stopped", True) and s.get("port_free_after", True) for s in servers)
     results["pgids"] = [p for s in servers for p in [s.get("pgid"), *s.get("pgids", [])] if p]
     results["failures"] = {
         name: s["error"]
-        for group in ("frameworks", "references", "slow_requests")
+        for group in ("frameworks", "variants", "references", "slow_requests", "websockets")
         for name, s in results[group].items()
         if "error" in s
     }

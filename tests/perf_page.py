@@ -46,7 +46,12 @@ NAMES = {
     "node_http": "Node.js http",
     "go": "Go net/http",
     "gunicorn_sync_flask": "Flask, one gunicorn sync worker",
+    "django_uvicorn": "Django, uvicorn (ASGI) [variant]",
+    "flask_gunicorn_gthread": "Flask, gunicorn gthread, 4 threads [variant]",
 }
+
+VARIANTS = {"django_uvicorn": "django", "flask_gunicorn_gthread": "flask"}
+"""Extra rows: another production server for a framework's Compare app, by key."""
 
 
 def results_path() -> Path:
@@ -66,6 +71,11 @@ def load(path: Path | None = None) -> dict[str, Any]:
 
 def name(key: str) -> str:
     return NAMES.get(key, key)
+
+
+def anchor(key: str) -> str:
+    """The id of a framework's row in the "Every figure" table: `perf-django`, ..."""
+    return f"perf-{key}"
 
 
 # --------------------------------------------------------------------------
@@ -99,8 +109,12 @@ def fmt_pct(x: float) -> str:
 
 
 def servers(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every measured server, frameworks first, then the references that ran."""
+    """Every measured server: frameworks first, then their variants (extra rows,
+    other servers), then the references that ran."""
     out = {k: v for k, v in data["frameworks"].items()}
+    for key, var in (data.get("variants") or {}).items():
+        if var and "port" in var:
+            out[key] = var
     for key, ref in data.get("references", {}).items():
         if ref and ref.get("available", True) and "port" in ref:
             out[key] = ref
@@ -217,7 +231,7 @@ def chart_rps(data: dict[str, Any], path: str = HELLO) -> str:
         bar_chart(f"Requests per second, GET {path}", rows, "requests/s (bar: median; whisker: min to max)",
                   fmt_int),
         f"GET {path}: median requests/s of {n} runs, whisker from the slowest to the fastest run. "
-        "Pale bars are reference points, not frameworks of this guide.",
+        "Pale bars are reference points and server variants, not the Compare page's own commands.",
     )
 
 
@@ -263,7 +277,10 @@ def table_results(data: dict[str, Any]) -> str:
     head += ["Errors", "Cold start", "Peak RSS"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for key, s in servers(data).items():
-        cells = [f"**{name(key)}**" if key in data["frameworks"] else name(key), f"`{s['command']}`"]
+        # Each framework's row carries an anchor (`#perf-<framework>`) its own page links to.
+        label = (f'<span id="{anchor(key)}"></span>**{name(key)}**' if key in data["frameworks"]
+                 else name(key))
+        cells = [label, f"`{s['command']}`"]
         errors = 0
         for p in paths:
             ep = endpoint(s, p)
@@ -311,6 +328,69 @@ def table_slow(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _ws(data: dict[str, Any]) -> dict[str, Any]:
+    return (((data.get("websockets") or {}).get("tornado") or {}).get("levels")) or {}
+
+
+WS_UNMEASURED = "WebSocket connections were not measured in this run"
+
+
+def table_ws(data: dict[str, Any]) -> str:
+    levels = _ws(data)
+    if not levels:
+        return ""  # the verdict above already says so
+    command = data["websockets"]["tornado"]["command"]
+    head = ["Server", "Simultaneous WebSockets", "Echoed", "Open at once", "Last echo after",
+            "Errors", "Peak RSS"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for n, lvl in levels.items():
+        last = lvl.get("seconds_to_last_echo")
+        rss = lvl.get("peak_rss_mib")
+        lines.append("| " + " | ".join([
+            f"Tornado (`{command}`, `/ws`)", fmt_int(int(n)), fmt_int(lvl.get("echoed", 0)),
+            fmt_int(lvl.get("peak_open", 0)), fmt_s(last) if last is not None else "–",
+            fmt_int(sum((lvl.get("errors") or {}).values())), fmt_mib(rss) if rss is not None else "–",
+        ]) + " |")
+    return "\n".join(lines)
+
+
+def verdict_ws(data: dict[str, Any]) -> str:
+    levels = _ws(data)
+    if not levels:
+        return f"**Not measured in this run**: {WS_UNMEASURED}."
+    parts = []
+    for n, lvl in levels.items():
+        if lvl.get("all_echoed"):
+            parts.append(f"{fmt_int(int(n))} simultaneous WebSockets: all echoed, the last after "
+                         f"{fmt_s(lvl['seconds_to_last_echo'])}")
+        else:
+            parts.append(f"{fmt_int(int(n))} simultaneous WebSockets: {fmt_int(lvl.get('echoed', 0))} of "
+                         f"{fmt_int(int(n))} echoed within {fmt_s(lvl['timeout_s'])}")
+    held = all(lvl.get("all_echoed") for lvl in levels.values())
+    if max(map(int, levels)) < 1000:
+        head = "**Not tested here**: this run stopped below a thousand"
+    else:
+        head = "**Holds here**" if held else "**Holds only in part here**"
+    return f"{head}: one Tornado process, " + "; ".join(parts) + "."
+
+
+def variants_note(data: dict[str, Any]) -> str:
+    measured = data.get("variants") or {}
+    parts = []
+    for key, fw in VARIANTS.items():
+        label = name(key).replace(" [variant]", "")
+        mine, own = rps(data, key), rps(data, fw)
+        if not mine:
+            why = (measured.get(key) or {}).get("error") or "it did not run"
+            parts.append(f"{label}: not measured in this run ({why.splitlines()[0][:160]})")
+        elif own:
+            parts.append(f"{label}: {fmt_int(mine)} requests/s on GET {HELLO}, {fmt_pct(mine / own)} of "
+                         f"{name(fw)}'s own command ({fmt_int(own)})")
+        else:
+            parts.append(f"{label}: {fmt_int(mine)} requests/s on GET {HELLO}")
+    return "; ".join(parts)
+
+
 def chart_slow(data: dict[str, Any]) -> str:
     rows = []
     for who, result in (data.get("slow_requests") or {}).items():
@@ -354,6 +434,9 @@ def table_method(data: dict[str, Any]) -> str:
         ("Memory", m.get("peak_rss", "")),
         ("Slow requests", m.get("slow_requests", "") + f"; levels {', '.join(map(str, m['slow_levels']))}, "
                           f"each bounded by {fmt_s(m['slow_timeout_s'])}"),
+        ("WebSockets", (m.get("websockets", "") + f"; levels {', '.join(map(str, m['ws_levels']))}, "
+                        f"each bounded by {fmt_s(m['ws_timeout_s'])}") if m.get("ws_levels")
+                       else WS_UNMEASURED),
         ("Sharing", m.get("machine_shared", "")),
     ]
     return "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
@@ -491,6 +574,7 @@ FIGURES: dict[str, Callable[[dict[str, Any]], str]] = {
     "results_table": table_results,
     "slow_table": table_slow,
     "slow_chart": chart_slow,
+    "ws_table": table_ws,
     "machine_table": table_machine,
     "method_table": table_method,
     # inline figures
@@ -509,6 +593,8 @@ FIGURES: dict[str, Callable[[dict[str, Any]], str]] = {
     "access_log_cost": access_log_cost,
     "tornado_thousands_verdict": verdict_thousands,
     "sync_worker": sync_worker,
+    "ws_verdict": verdict_ws,
+    "variants": variants_note,
     "fastest": fastest,
     "noisiest": noisiest,
     "errors_total": errors_total,

@@ -47,8 +47,13 @@ def test_smoke_run_measures_every_server_and_stops_them(tmp_path: Path) -> None:
 
     assert results["mode"] == "smoke"
     assert set(results["frameworks"]) == FRAMEWORKS
-    measured = {**results["frameworks"], **{k: v for k, v in results["references"].items() if "port" in v}}
+    measured = {
+        **results["frameworks"], **results["variants"],
+        **{k: v for k, v in results["references"].items() if "port" in v},
+    }
     assert "bare_asgi_uvicorn" in measured and "node_http" in measured
+    # The extra rows: Django under uvicorn (ASGI), Flask on a threaded gunicorn worker.
+    assert set(results["variants"]) == {"django_uvicorn", "flask_gunicorn_gthread"}
     for name, server in measured.items():
         assert "error" not in server, f"{name}: {server['error']}"
         assert server["endpoints"], name
@@ -60,6 +65,10 @@ def test_smoke_run_measures_every_server_and_stops_them(tmp_path: Path) -> None:
     for n, level in tornado["levels"].items():
         assert level["all_completed"], f"Tornado, {n} slow requests: {level}"
     assert results["slow_requests"]["gunicorn_sync_flask"]["levels"], "no sync-worker contrast"
+    ws = results["websockets"]["tornado"]["levels"]
+    assert ws, "no WebSocket levels"
+    for n, level in ws.items():
+        assert level["all_echoed"] and level["peak_open"] == int(n), f"Tornado, {n} WebSockets: {level}"
 
     # Every server was stopped with its whole process group: no process of
     # any group is left, and each port is free (checked under the harness's

@@ -93,6 +93,22 @@ def made_up() -> dict[str, Any]:
             "gunicorn_sync_flask": {"command": "gunicorn slow_flask:app", "port": 8014,
                                     "levels": {"1000": _level(1000, 19, 19.1), "5000": _level(5000, 18, 19.2)}},
         },
+        "variants": {
+            "django_uvicorn": {"framework": "django", "label": "Django under uvicorn",
+                               **_server("uvicorn django_asgi:application", 8016, 777.0, 0.4, 41.0)},
+            "flask_gunicorn_gthread": {"framework": "flask", "label": "Flask, gthread",
+                                       **_server("gunicorn --worker-class gthread", 8017, 1555.0, 0.2, 36.0)},
+        },
+        "websockets": {
+            "tornado": {"command": "python slow_tornado.py 8013", "port": 8013, "levels": {
+                "1000": {"connections": 1000, "timeout_s": 30.0, "echoed": 1000, "all_echoed": True,
+                         "peak_open": 1000, "unfinished_at_timeout": 0, "errors": {},
+                         "seconds_to_last_echo": 0.61, "wall_s": 0.7, "peak_rss_mib": 44.4},
+                "5000": {"connections": 5000, "timeout_s": 30.0, "echoed": 4987, "all_echoed": False,
+                         "peak_open": 4987, "unfinished_at_timeout": 0, "errors": {"TimeoutError": 13},
+                         "seconds_to_last_echo": 2.87, "wall_s": 30.0, "peak_rss_mib": 101.3},
+            }},
+        },
     }
 
 
@@ -183,7 +199,8 @@ def test_tornado_thousands_is_the_data(page: str, data: dict[str, Any]) -> None:
 
 def test_every_framework_and_its_figures_are_on_the_page(page: str, data: dict[str, Any]) -> None:
     assert set(FRAMEWORKS) <= set(data["frameworks"]), "the results lack a framework of the guide"
-    rows = {line.split(" | ")[0].strip("|* "): line for line in page.splitlines() if line.startswith("| ")}
+    rows = {re.sub(r"<[^>]+>", "", line.split(" | ")[0]).strip("|* "): line
+            for line in page.splitlines() if line.startswith("| ")}
     for key, server in data["frameworks"].items():
         name = perf_page.NAMES[key]
         assert name in rows, f"{name} has no row in the results table"
@@ -249,3 +266,55 @@ def test_a_page_that_speaks_of_speed_links_to_the_performance_page(framework: st
     assert "](performance.md" in text, (
         f"docs/{framework}.md speaks of speed ({said.group(0)!r}) but does not link to performance.md"
     )
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_every_framework_page_links_its_own_row(framework: str, page: str) -> None:
+    """Each framework page links the anchor of its own row in the "Every figure"
+    table, and the rendered page has that anchor on that framework's row."""
+    target = f"performance.md#{perf_page.anchor(framework)}"
+    text = (DOCS / f"{framework}.md").read_text(encoding="utf-8")
+    assert f"]({target})" in text, f"docs/{framework}.md does not link {target}"
+    row = [line for line in page.splitlines() if f'id="{perf_page.anchor(framework)}"' in line]
+    assert len(row) == 1 and f"**{perf_page.NAMES[framework]}**" in row[0], row
+
+
+def test_variants_and_websockets_are_the_data(page: str, data: dict[str, Any]) -> None:
+    """The extra rows (Django on uvicorn, Flask on gthread) and the Tornado
+    WebSocket levels are on the page as the data gives them, or said to be
+    not measured in this run when the data has none."""
+    for key, fw in perf_page.VARIANTS.items():
+        label = perf_page.NAMES[key].replace(" [variant]", "")
+        server = (data.get("variants") or {}).get(key)
+        if server and server.get("endpoints"):
+            mine, own = rps(data, "variants", key), rps(data, "frameworks", fw)
+            assert f"{label}: {n(mine)} requests/s on GET /items/1, {pct(mine / own)} of" in page
+            assert any(line.startswith(f"| {perf_page.NAMES[key]} |") for line in page.splitlines())
+        else:
+            assert f"{label}: not measured in this run" in page
+    levels = ((data.get("websockets") or {}).get("tornado") or {}).get("levels")
+    if not levels:
+        assert "**Not measured in this run**: WebSocket connections were not measured in this run." in page
+        return
+    for level, result in levels.items():
+        if result["all_echoed"]:
+            expected = (f"{n(int(level))} simultaneous WebSockets: all echoed, the last after "
+                        f"{result['seconds_to_last_echo']:.2f} s")
+        else:
+            expected = (f"{n(int(level))} simultaneous WebSockets: {n(result['echoed'])} of "
+                        f"{n(int(level))} echoed within {result['timeout_s']:.2f} s")
+        assert expected in page
+        assert (f"| {n(int(level))} | {n(result['echoed'])} | {n(result['peak_open'])} | "
+                f"{result['seconds_to_last_echo']:.2f} s |") in page
+    held = all(r["all_echoed"] for r in levels.values())
+    assert ("**Holds here**" if held else "**Holds only in part here**") in page
+
+
+def test_missing_variants_and_websockets_are_said_not_invented() -> None:
+    data = copy.deepcopy(made_up())
+    del data["variants"], data["websockets"]
+    page = perf_page.render(SOURCE.read_text(encoding="utf-8"), data)
+    assert "Django, uvicorn (ASGI): not measured in this run (it did not run)" in page
+    assert "Flask, gunicorn gthread, 4 threads: not measured in this run (it did not run)" in page
+    assert "**Not measured in this run**: WebSocket connections were not measured in this run." in page
+    assert "Simultaneous WebSockets" not in page
