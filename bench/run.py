@@ -471,32 +471,27 @@ async def slow_load(port: int, n: int, timeout: float) -> dict:
     }
 
 
-def bench_slow(name: str, command: str, port: int, method: dict) -> dict:
-    """Each level against a fresh server: a sync worker would otherwise still be
-    working through the requests the last level gave up on."""
-    print(f"== slow requests, {name}: {command}", flush=True)
+def bench_levels(title: str, unit: str, name: str, command: str, port: int, levels, load, summary) -> dict:
+    """Run `load(n)` for each level `n` against a fresh server (a sync worker
+    would otherwise still be working through what the last level gave up on),
+    sampling the server's memory; `summary(level)` is the line printed."""
+    print(f"== {title}, {name}: {command}", flush=True)
     env = harness.reader_env()
     env.pop("COVERAGE_PROCESS_CONFIG", None)
     result: dict = {"command": command, "port": port, "levels": {}, "stopped": True, "port_free_after": True}
-    for n in method["slow_levels"]:
+    for n in levels:
         server = harness.Server(
             harness.Command(command, output=("Listening",)), port, BENCH, f"bench {name}", env
         )
         level: dict = {}
         try:
             with server, RssSampler(server.proc.pid) as rss:
-                level = asyncio.run(slow_load(port, n, method["slow_timeout_s"]))
+                level = asyncio.run(load(n))
                 rss.sample()
             level["peak_rss_mib"] = round(rss.peak_kib / 1024, 1)
-            print(
-                f"   {n} connections: {level['completed']} completed, "
-                f"last after {level['seconds_to_last_completion']} s, "
-                f"{level['unfinished_at_timeout']} unfinished at {level['timeout_s']} s, "
-                f"errors {level['errors']}, peak RSS {level['peak_rss_mib']} MiB",
-                flush=True,
-            )
-        except Exception as exc:
-            result["error"] = f"{n} connections: {type(exc).__name__}: {exc}"[:2000]
+            print(f"   {n} {unit}: {summary(level)}", flush=True)
+        except Exception as exc:  # noqa: BLE001  record it, go on
+            result["error"] = f"{n} {unit}: {type(exc).__name__}: {exc}"[:2000]
             print(f"   FAILED: {result['error']}", flush=True)
         stopped = stopped_check(server, port)
         level.update(stopped)
@@ -505,6 +500,19 @@ def bench_slow(name: str, command: str, port: int, method: dict) -> dict:
         result["port_free_after"] = result["port_free_after"] and stopped["port_free_after"]
         result.setdefault("pgids", []).append(stopped["pgid"])
     return result
+
+
+def bench_slow(name: str, command: str, port: int, method: dict) -> dict:
+    """Simultaneous slow requests, each level against a fresh server."""
+    return bench_levels(
+        "slow requests", "connections", name, command, port, method["slow_levels"],
+        lambda n: slow_load(port, n, method["slow_timeout_s"]),
+        lambda level: (
+            f"{level['completed']} completed, last after {level['seconds_to_last_completion']} s, "
+            f"{level['unfinished_at_timeout']} unfinished at {level['timeout_s']} s, "
+            f"errors {level['errors']}, peak RSS {level['peak_rss_mib']} MiB"
+        ),
+    )
 
 
 async def ws_load(port: int, n: int, timeout: float) -> dict:
@@ -574,36 +582,15 @@ async def ws_load(port: int, n: int, timeout: float) -> dict:
 
 def bench_ws(name: str, command: str, port: int, method: dict) -> dict:
     """Each WebSocket level against a fresh Tornado process."""
-    print(f"== WebSockets, {name}: {command}", flush=True)
-    env = harness.reader_env()
-    env.pop("COVERAGE_PROCESS_CONFIG", None)
-    result: dict = {"command": command, "port": port, "levels": {}, "stopped": True, "port_free_after": True}
-    for n in method["ws_levels"]:
-        server = harness.Server(
-            harness.Command(command, output=("Listening",)), port, BENCH, f"bench {name}", env
-        )
-        level: dict = {}
-        try:
-            with server, RssSampler(server.proc.pid) as rss:
-                level = asyncio.run(ws_load(port, n, method["ws_timeout_s"]))
-                rss.sample()
-            level["peak_rss_mib"] = round(rss.peak_kib / 1024, 1)
-            print(
-                f"   {n} WebSockets: {level['echoed']} echoed, {level['peak_open']} open at once, "
-                f"last echo after {level['seconds_to_last_echo']} s, errors {level['errors']}, "
-                f"peak RSS {level['peak_rss_mib']} MiB",
-                flush=True,
-            )
-        except Exception as exc:  # noqa: BLE001  record it, go on
-            result["error"] = f"{n} WebSockets: {type(exc).__name__}: {exc}"[:2000]
-            print(f"   FAILED: {result['error']}", flush=True)
-        stopped = stopped_check(server, port)
-        level.update(stopped)
-        result["levels"][str(n)] = level
-        result["stopped"] = result["stopped"] and stopped["stopped"]
-        result["port_free_after"] = result["port_free_after"] and stopped["port_free_after"]
-        result.setdefault("pgids", []).append(stopped["pgid"])
-    return result
+    return bench_levels(
+        "WebSockets", "WebSockets", name, command, port, method["ws_levels"],
+        lambda n: ws_load(port, n, method["ws_timeout_s"]),
+        lambda level: (
+            f"{level['echoed']} echoed, {level['peak_open']} open at once, "
+            f"last echo after {level['seconds_to_last_echo']} s, errors {level['errors']}, "
+            f"peak RSS {level['peak_rss_mib']} MiB"
+        ),
+    )
 
 
 # --------------------------------------------------------------------------
