@@ -1039,6 +1039,17 @@ class Server:
             seen = len(self.lines)
             time.sleep(quiet)
 
+    def printed(self, text: str, times: int = 1, timeout: float = 5.0) -> bool:
+        """True once the server has printed `text` (at least `times` times);
+        False if it has not within `timeout` seconds. Output arrives through a
+        pipe, read by another thread, a moment after the server writes it."""
+        deadline = time.monotonic() + timeout
+        while self.output.count(text) < times:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
     @property
     def returncode(self) -> int | None:
         """The exit code once stopped: 0 if it took Ctrl-C as a reader expects."""

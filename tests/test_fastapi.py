@@ -23,7 +23,6 @@ import dataclasses
 import json
 import os
 import re
-import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -406,11 +405,8 @@ def running_in(folder: Path) -> dict[int, str]:
 def wait_for_output(server: harness.Server, text: str, times: int, why: str) -> None:
     """Poll until the server has printed `text` `times` times; fail with `why`
     and everything it printed."""
-    deadline = time.monotonic() + 15
-    while server.output.count(text) < times:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{CONTEXT}: {why} within 15s:\n{server.output}")
-        time.sleep(0.05)
+    if not server.printed(text, times, timeout=15):
+        raise AssertionError(f"{CONTEXT}: {why} within 15s:\n{server.output}")
 
 
 @pytest.mark.server

@@ -161,17 +161,6 @@ def running(reader) -> Iterator[harness.Server]:
         steps.close()
 
 
-def printed(server: harness.Server, text: str, timeout: float = 5.0) -> bool:
-    """True once the server's output contains `text`; False if it has not
-    within `timeout` seconds (output arrives through a pipe, a moment later)."""
-    deadline = time.monotonic() + timeout
-    while text not in server.output:
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 @pytest.mark.server
 def test_slow_requests_do_not_block_each_other_as_reader(reader) -> None:
     """Ten GET / at once to the real server all answer as the page says,
@@ -203,7 +192,7 @@ def test_websocket_open_and_close_are_printed_as_reader(reader) -> None:
     with running(reader) as server:
         harness.check_websocket(WS, context)
         for text in ("WebSocket opened", "WebSocket closed"):
-            assert printed(server, text), (
+            assert server.printed(text), (
                 f"{context}: the server never printed {text!r}; it printed:\n{server.output}"
             )
         lines = server.output.splitlines()
@@ -217,6 +206,6 @@ def test_ctrl_c_prints_server_stopped_as_reader(reader) -> None:
     """Ctrl+C stops the server with the short message the page shows."""
     with running(reader) as server:
         pass  # leaving sends Ctrl+C (SIGINT) to the server
-    assert printed(server, "Server stopped"), (
+    assert server.printed("Server stopped"), (
         f"{CONTEXT} [as the reader runs it]: after Ctrl+C it printed:\n{server.output}"
     )
