@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build lock clean timings chromium upgrade-check test-pythons wrk bench
+.PHONY: serve test build build-zensical lock clean timings chromium upgrade-check test-pythons wrk bench
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
@@ -22,6 +22,10 @@ test: $(STAMP) chromium wrk
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
+# The same site from the second builder, Zensical, into site-zensical/.
+build-zensical: $(STAMP)
+	$(BIN)/python -m guide.builders zensical site-zensical
+
 # Re-resolve every pinned version from pyproject.toml (needs uv; the result is committed).
 lock:
 	uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
@@ -31,6 +35,7 @@ $(STAMP): requirements.lock
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
 
 # The browser tests drive Debian's Chromium; no test tool downloads a browser.
@@ -60,7 +65,7 @@ bench: $(STAMP) wrk
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .venv-* site .coverage-data .verification test-artifacts
+	rm -rf $(VENV) .venv-* site site-zensical .cache .coverage-data .verification test-artifacts
 
 # Median wall times of the warm verification and the strict build (not a test: it only reports).
 timings: $(STAMP)

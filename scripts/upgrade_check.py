@@ -19,11 +19,10 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / ".venv-latest"
-sys.path.insert(0, str(ROOT / "tests"))
+from guide.paths import ROOT
+from guide.record import page_of  # the same page mapping the verification record uses
 
-from conftest import _page_of  # noqa: E402  (the same page mapping the site uses)
+VENV = ROOT / ".venv-latest"
 
 
 def run(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
@@ -43,6 +42,8 @@ def main() -> int:
         run(sys.executable, "-m", "venv", str(VENV), check=True)
     run(str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip", check=True)
     run(str(python), "-m", "pip", "install", "--quiet", "--upgrade", *requirements, check=True)
+    run(str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--editable", ".",
+        check=True)
 
     locked = versions(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else {}
     newest = versions(python)
@@ -59,7 +60,7 @@ def main() -> int:
         total += 1
         if case.find("failure") is not None or case.find("error") is not None:
             nodeid = f"{case.get('classname', '').replace('.', '/')}.py::{case.get('name')}"
-            broken[_page_of(nodeid) or "site"].append(case.get("name", "?"))
+            broken[page_of(nodeid) or "site"].append(case.get("name", "?"))
 
     print("\nVersions that differ from requirements.lock:")
     for name, (old, new) in sorted(changed.items()):

@@ -1,6 +1,6 @@
 """The benchmark's smoke mode: every server starts, answers under load, stops.
 
-`bench/run.py --smoke` runs each production server of the Compare page, the
+`python -m bench --smoke` runs each production server of the Compare page, the
 reference servers and the slow-request servers for a second or so, and writes
 its JSON to a temporary file (never to bench/results.json). The numbers are
 not checked, only that there are numbers: every framework answered, without
@@ -15,11 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import harness
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FRAMEWORKS = {w.name for w in harness.walkthroughs("compare")}
+from guide import registry
+from guide.paths import ROOT
+from guide.processes import group_alive, port_is_free, port_lock, port_owner
+
+FRAMEWORKS = set(registry.frameworks())
 
 
 @pytest.mark.server
@@ -29,20 +31,20 @@ def test_smoke_run_measures_every_server_and_stops_them(tmp_path: Path) -> None:
     out = tmp_path / "smoke.json"
     results_before = (ROOT / "bench" / "results.json").read_bytes() if (ROOT / "bench" / "results.json").exists() else None
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--out", str(out)],
+        [sys.executable, "-m", "bench", "--smoke", "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
     )
     try:
         output, _ = proc.communicate(timeout=280)
     except BaseException:
-        # SIGTERM: run.py stops each server's process group on its way out.
+        # SIGTERM: the benchmark stops each server's process group on its way out.
         proc.terminate()
         try:
             proc.communicate(timeout=30)
         finally:
             proc.kill()
         raise
-    assert proc.returncode == 0, f"bench/run.py --smoke exited {proc.returncode}:\n{output}"
+    assert proc.returncode == 0, f"python -m bench --smoke exited {proc.returncode}:\n{output}"
     results = json.loads(out.read_text())
 
     assert results["mode"] == "smoke"
@@ -53,7 +55,7 @@ def test_smoke_run_measures_every_server_and_stops_them(tmp_path: Path) -> None:
     }
     assert "bare_asgi_uvicorn" in measured and "node_http" in measured
     # The extra rows: Django under uvicorn (ASGI), Flask on a threaded gunicorn worker.
-    assert set(results["variants"]) == {"django_uvicorn", "flask_gunicorn_gthread"}
+    assert set(results["variants"]) == set(registry.variants())
     for name, server in measured.items():
         assert "error" not in server, f"{name}: {server['error']}"
         assert server["endpoints"], name
@@ -76,11 +78,11 @@ def test_smoke_run_measures_every_server_and_stops_them(tmp_path: Path) -> None:
     # taken for a leftover).
     assert results["all_stopped"]
     for pgid in results["pgids"]:
-        assert not harness._group_alive(pgid), f"process group {pgid} is still alive"
+        assert not group_alive(pgid), f"process group {pgid} is still alive"
     for port in results["ports"]:
-        lock = harness.port_lock(port)
+        lock = port_lock(port)
         try:
-            assert harness.port_is_free(port), f"port {port} still answers: {harness.port_owner(port)}"
+            assert port_is_free(port), f"port {port} still answers: {port_owner(port)}"
         finally:
             lock.close()
     # Smoke mode never touches the committed results.

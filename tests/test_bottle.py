@@ -32,12 +32,14 @@ import bottle
 import httpx2
 import pytest
 
-import harness
+from guide.checks import check_visit, where
+from guide.clients import Client, app_of, client_for, http_get
+from guide.walkthroughs import Step, Visit, walkthrough
 
-SERVICE = harness.walkthrough("bottle.service")
+SERVICE = walkthrough("bottle.service")
 SERVE = SERVICE.step("serve")
 DEBUG = SERVICE.step("debug")
-CONTEXT = harness.where(SERVICE, SERVE)
+CONTEXT = where(SERVICE, SERVE)
 
 
 # --------------------------------------------------------------------------
@@ -117,7 +119,7 @@ def test_routes_are_on_the_snippets_own_app() -> None:
     """`app = Bottle()` holds both routes; importing the snippet adds nothing
     to Bottle's global default app (so it cannot clash with other code)."""
     before = list(bottle.default_app().routes)
-    app = harness.app_of(SERVICE, SERVE)
+    app = app_of(SERVICE, SERVE)
     assert isinstance(app, bottle.Bottle) and app is not bottle.default_app(), (
         f"{CONTEXT}: `app` is Bottle's global default app, not one of its own"
     )
@@ -135,7 +137,7 @@ def test_app_mounts_under_a_prefix() -> None:
     import webtest
 
     parent = bottle.Bottle()
-    parent.mount("/tools/", harness.app_of(SERVICE, SERVE))
+    parent.mount("/tools/", app_of(SERVICE, SERVE))
     response = webtest.TestApp(parent).get("/tools/square/5", expect_errors=True)
     assert (response.status_int, response.text) == (200, "The square of 5 is 25."), (
         f"{CONTEXT}: mounted under /tools/, /tools/square/5 gave {response.status}"
@@ -148,14 +150,14 @@ def test_app_mounts_under_a_prefix() -> None:
 
 
 def expect(
-    client: harness.Client,
+    client: Client,
     path: str,
     status: int,
     body: str | None = None,
     contains: str | None = None,
 ) -> None:
     """One request, exact status; exact body or a substring; never a traceback."""
-    visit = harness.Visit(
+    visit = Visit(
         url=path,
         status=status,
         content_type="text/html; charset=UTF-8",
@@ -163,13 +165,13 @@ def expect(
         contains=(contains,) if contains else (),
     )
     response = client.get(path)
-    harness.check_visit(response, visit, f"{CONTEXT} [in-process]")
+    check_visit(response, visit, f"{CONTEXT} [in-process]")
     assert "Traceback" not in response.text, f"{CONTEXT}: GET {path[:60]} shows a traceback"
 
 
 def test_greeting_escapes_script() -> None:
     """SimpleTemplate's `{{name}}` escapes <, >, quotes and ampersands."""
-    with harness.client_for(SERVICE, SERVE) as client:
+    with client_for(SERVICE, SERVE) as client:
         expect(
             client, "/greet/%3Cscript%3Ealert(1)", 200, body="<b>Hello, &lt;script&gt;alert(1)!</b>"
         )
@@ -186,7 +188,7 @@ def test_square_digit_limit() -> None:
     says why; past Python's 4300-digit limit Bottle's own converter refuses
     the path with a 400 of its own."""
     limit = "9" * 1000
-    with harness.client_for(SERVICE, SERVE) as client:
+    with client_for(SERVICE, SERVE) as client:
         expect(client, f"/square/{limit}", 200, body=f"The square of {limit} is {int(limit) ** 2}.")
         expect(
             client, f"/square/-{limit}", 200, body=f"The square of -{limit} is {int(limit) ** 2}."
@@ -211,7 +213,7 @@ def test_server_is_wsgiref(reader) -> None:
     """Both commands on the page run the standard library's wsgiref server,
     which speaks HTTP/1.0."""
     for step, server in reader(SERVICE).follow():
-        context = harness.where(SERVICE, step)
+        context = where(SERVICE, step)
         response = httpx2.get(f"{server.base_url}/square/5", timeout=10)
         assert (response.http_version, response.headers["server"].split("/")[0]) == (
             "HTTP/1.0",
@@ -224,13 +226,13 @@ BROKEN = ("{number * number}", "{number // 0}")
 
 
 @contextmanager
-def serving(reader, step: harness.Step, break_first: bool) -> Iterator[tuple]:
+def serving(reader, step: Step, break_first: bool) -> Iterator[tuple]:
     """Type the page's steps up to `step` and start its server; with
     `break_first`, app.py is broken before the server starts."""
     r = reader(SERVICE)
     for before in SERVICE.steps[: SERVICE.steps.index(step)]:
         for command in before.commands:
-            r.run(command, harness.where(SERVICE, before))
+            r.run(command, where(SERVICE, before))
         if before.copy:
             r.copy(before.copy)
     app_py = r.home / "app.py"
@@ -246,7 +248,7 @@ def test_error_page_hides_the_traceback(reader) -> None:
     500 page: no traceback, no exception name. The traceback goes to the
     terminal."""
     with serving(reader, SERVE, break_first=True) as (server, _):
-        response = harness.http_get(f"{server.base_url}/square/5")
+        response = http_get(f"{server.base_url}/square/5")
         server.printed("ZeroDivisionError", timeout=10)
         assert "Traceback" in server.output and "ZeroDivisionError" in server.output, (
             f"{CONTEXT}: the terminal did not show the traceback:\n{server.output}"
@@ -262,16 +264,16 @@ def test_error_page_hides_the_traceback(reader) -> None:
 def test_debug_command_reloads_and_shows_the_traceback(reader) -> None:
     """The page's `--debug --reload` command restarts on a saved edit, and
     its error page then shows the traceback."""
-    context = harness.where(SERVICE, DEBUG)
+    context = where(SERVICE, DEBUG)
     with serving(reader, DEBUG, break_first=False) as (server, app_py):
         url = f"{server.base_url}/square/5"
-        assert harness.http_get(url).status == 200
+        assert http_get(url).status == 200
         app_py.write_text(app_py.read_text().replace(*BROKEN))
         deadline = time.monotonic() + 20
         response = None
         while time.monotonic() < deadline:  # poll: the reloader checks every second
             try:
-                response = harness.http_get(url)
+                response = http_get(url)
             except httpx2.TransportError:  # between the old process and the new
                 response = None
             if response and response.status == 500:

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from harness import DOCS, ROOT
-from test_site import INCLUDE, included_text
+from guide.pages import included_text, includes
+from guide.paths import DOCS, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -98,8 +98,8 @@ def test_page_as_a_reader_sees_it(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / f"{name}-desktop.png", full_page=True)
     shown = page.locator("pre code").evaluate_all("codes => codes.map(c => c.textContent.trim())")
-    for match in INCLUDE.finditer((DOCS / f"{name}.md").read_text()):
-        assert included_text(match["target"]) in shown, f"{where} does not show {match['target']}"
+    for target in includes(DOCS / f"{name}.md"):
+        assert included_text(target) in shown, f"{where} does not show {target}"
 
     page.set_viewport_size({"width": 390, "height": 844})
     overflow = page.evaluate(

@@ -24,59 +24,61 @@ import httpx2
 import pytest
 import webtest
 
-import harness
+from guide.checks import check_visit, where
+from guide.clients import client_for, http_get, import_snippet
+from guide.walkthroughs import Visit, walkthrough
 
-HELLO = harness.walkthrough("cherrypy.hello")
+HELLO = walkthrough("cherrypy.hello")
 SERVE = HELLO.step("serve")
-CONTEXT = harness.where(HELLO, SERVE)
+CONTEXT = where(HELLO, SERVE)
 HTML = "text/html;charset=utf-8"
 BIG = "9" * 4300
 """The longest integer Python converts from text; the sum of two is one digit longer."""
 
 MORE = [
-    harness.Visit(
+    Visit(
         url="/greet?name=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
         content_type=HTML,
         body="Hello, &lt;script&gt;alert(1)&lt;/script&gt;!",
     ),
-    harness.Visit(url="/greet?name=Zo%C3%AB", content_type=HTML, body="Hello, Zoë!"),
-    harness.Visit(
+    Visit(url="/greet?name=Zo%C3%AB", content_type=HTML, body="Hello, Zoë!"),
+    Visit(
         url="/greet?name=A&name=B", status=400, content_type=HTML, body="Please give one name."
     ),
-    harness.Visit(
+    Visit(
         url="/add?a=1&b=2&b=3",
         status=400,
         content_type=HTML,
         body="Please provide integer values.",
     ),
-    harness.Visit(url="/add?a=-4&b=1", content_type=HTML, body="The sum of -4 and 1 is -3."),
-    harness.Visit(url="/add?a=7", content_type=HTML, body="The sum of 7 and 0 is 7."),
-    harness.Visit(url="/add?a=%2B5&b=007", content_type=HTML, body="The sum of 5 and 7 is 12."),
-    harness.Visit(
+    Visit(url="/add?a=-4&b=1", content_type=HTML, body="The sum of -4 and 1 is -3."),
+    Visit(url="/add?a=7", content_type=HTML, body="The sum of 7 and 0 is 7."),
+    Visit(url="/add?a=%2B5&b=007", content_type=HTML, body="The sum of 5 and 7 is 12."),
+    Visit(
         url="/add?a=1.5&b=2",
         status=400,
         content_type=HTML,
         body="Please provide integer values.",
     ),
-    harness.Visit(
+    Visit(
         url=f"/add?a={'9' * 5000}&b=1",
         status=400,
         content_type=HTML,
         body="Please provide integer values.",
     ),
-    harness.Visit(
+    Visit(
         url=f"/add?a={BIG}&b={BIG}",
         status=400,
         content_type=HTML,
         body="Please provide integer values.",
     ),
-    harness.Visit(
+    Visit(
         url="/add?a=1&b=2&c=3",
         status=404,
         content_type=HTML,
         contains=("Unexpected query string parameters: c",),
     ),
-    harness.Visit(
+    Visit(
         url="/greet/Alice/Bob",
         status=404,
         content_type=HTML,
@@ -89,14 +91,14 @@ MORE = [
 def check_more(get, context: str) -> None:
     for visit in MORE:
         response = get(visit.path)
-        harness.check_visit(response, visit, context)
+        check_visit(response, visit, context)
         assert "Traceback" not in response.text, f"{context}: GET {visit.path[:60]}: traceback"
 
 
 def test_parameters_in_process() -> None:
     """The page's rules about parameters, through CherryPy's own request
     handling (mounted with the snippet's config)."""
-    with harness.client_for(HELLO, SERVE) as client:
+    with client_for(HELLO, SERVE) as client:
         check_more(client.get, f"{CONTEXT} [in-process]")
 
 
@@ -106,15 +108,15 @@ def test_parameters_over_real_http(reader) -> None:
     for step, server in reader(HELLO).follow():
         base = server.base_url
         check_more(
-            lambda path, base=base: harness.http_get(base + path),
-            harness.where(HELLO, step) + " [as the reader runs it]",
+            lambda path, base=base: http_get(base + path),
+            where(HELLO, step) + " [as the reader runs it]",
         )
 
 
 def test_no_tracebacks_for_visitors_in_process() -> None:
     """An unexpected parameter gets a 404 page without CherryPy's traceback
     (the article's version shows one): `request.show_tracebacks` is off."""
-    with harness.client_for(HELLO, SERVE) as client:
+    with client_for(HELLO, SERVE) as client:
         response = client.get("/greet?nickname=Al")
     assert response.status == 404
     assert '<pre id="traceback"></pre>' in response.text, (
@@ -126,7 +128,7 @@ def test_dispatch_rules_the_page_states() -> None:
     """Only exposed methods are reachable; values arrive as strings, a
     repeated one as a list. Checked on a subclass of the snippet's class,
     mounted with the snippet's config."""
-    module = harness.import_snippet(HELLO.snippet(SERVE))
+    module = import_snippet(HELLO.snippet(SERVE))
 
     class Probe(module.HelloWorld):
         def hidden(self):
@@ -157,7 +159,7 @@ def test_quiet_start_with_cherrypys_server(reader) -> None:
     about and no autoreloader starts; the server is CherryPy's own, speaking
     HTTP/1.1."""
     for step, server in reader(HELLO).follow():
-        context = harness.where(HELLO, step)
+        context = where(HELLO, step)
         for unwanted in ("CherryPy Checker", "has an empty config", "Autoreloader"):
             assert unwanted not in server.output, (
                 f"{context}: printed {unwanted!r}:\n{server.output}"
@@ -177,14 +179,14 @@ def test_quiet_start_with_cherrypys_server(reader) -> None:
 def test_config_spells_out_cherrypys_defaults() -> None:
     """The address and port in the snippet's config are the ones a fresh
     CherryPy server would use anyway; the server has a pool of ten threads."""
-    module = harness.import_snippet(HELLO.snippet(SERVE))
+    module = import_snippet(HELLO.snippet(SERVE))
     fresh = cherrypy._cpserver.Server()
     site = module.config["global"]
     written = (site["server.socket_host"], site["server.socket_port"])
     default = (fresh.socket_host, fresh.socket_port)
-    assert written == default == ("127.0.0.1", 8080), (
-        f"{CONTEXT}: config says {written}, CherryPy's default is {default}, "
-        f"the page says ('127.0.0.1', 8080)"
+    page_says = ("127.0.0.1", SERVE.port)
+    assert written == default == page_says, (
+        f"{CONTEXT}: config says {written}, CherryPy's default is {default}, the page says {page_says}"
     )
     assert fresh.thread_pool == 10, f"docs/cherrypy.md: thread pool of {fresh.thread_pool}"
     assert issubclass(cherrypy._cpwsgi_server.CPWSGIServer, cheroot.wsgi.Server), (

@@ -22,12 +22,16 @@ import threading
 from collections.abc import Callable, Iterator
 from urllib.parse import quote, urlsplit
 
-import harness
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-IMPLEMENTATIONS = harness.walkthroughs("compare")
+from guide.checks import where
+from guide.clients import Client, HTTPClient, Response, open_client
+from guide.paths import ROOT
+from guide.walkthroughs import Walkthrough, walkthroughs
+
+IMPLEMENTATIONS = walkthroughs("compare")
 SEED = [{"id": 1, "name": "Hammer"}, {"id": 2, "name": "Nails"}]
 MAX_ID = 2**31 - 1
 MAX_ITEMS = 100
@@ -50,12 +54,12 @@ class Checked:
     """A client whose every answer is held to the contract's general rules,
     with failures that name the page, the snippet and the request."""
 
-    def __init__(self, client: harness.Client, context: str, in_process: bool = True) -> None:
+    def __init__(self, client: Client, context: str, in_process: bool = True) -> None:
         self.client, self.context, self.in_process = client, context, in_process
 
     def call(
         self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
-    ) -> harness.Response:
+    ) -> Response:
         r = self.client.request(method, path, body, headers)
         where = f"{self.context}: {method} {path[:80]}" + (f" {body[:80]!r}" if body else "")
         r.where = where  # type: ignore[attr-defined]
@@ -81,18 +85,18 @@ class Checked:
             raise AssertionError(f'{where}: error body {data!r}, contract says {{"error": "<words>"}}')
         return r
 
-    def get(self, path: str) -> harness.Response:
+    def get(self, path: str) -> Response:
         return self.call("GET", path)
 
-    def post(self, body: bytes | dict, headers: dict | None = JSON) -> harness.Response:
+    def post(self, body: bytes | dict, headers: dict | None = JSON) -> Response:
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         return self.call("POST", "/items", raw, headers)
 
-    def delete(self, item_id: int | str) -> harness.Response:
+    def delete(self, item_id: int | str) -> Response:
         return self.call("DELETE", f"/items/{item_id}")
 
 
-def expect(r: harness.Response, status: int | set[int], json_body: object = None) -> None:
+def expect(r: Response, status: int | set[int], json_body: object = None) -> None:
     """The status (or one of the statuses) and the JSON body, if given, that
     the contract says."""
     problems = []
@@ -107,14 +111,13 @@ def expect(r: harness.Response, status: int | set[int], json_body: object = None
 _IN_PROCESS: dict[str, Checked] = {}
 
 
-def in_process(w: harness.Walkthrough) -> Checked:
+def in_process(w: Walkthrough) -> Checked:
     """One in-process client per implementation and test worker: importing a
     snippet that configures its framework globally (Django) twice is not what
     a reader does, and every check restores the store it found."""
     if w.id not in _IN_PROCESS:
         step = w.servers[0]
-        client = harness.client_type(w)(harness.app_of(w, step))
-        _IN_PROCESS[w.id] = Checked(client, harness.where(w, step) + " [in-process]")
+        _IN_PROCESS[w.id] = Checked(open_client(w, step), where(w, step) + " [in-process]")
     return _IN_PROCESS[w.id]
 
 
@@ -313,7 +316,7 @@ CHECKS: list[Callable[[Checked], None]] = [
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__.removeprefix("check_"))
 @pytest.mark.parametrize("w", impl_params())
-def test_contract_in_process(w: harness.Walkthrough, check: Callable[[Checked], None]) -> None:
+def test_contract_in_process(w: Walkthrough, check: Callable[[Checked], None]) -> None:
     """Each rule of the contract, through the framework's own test client."""
     check(in_process(w))
 
@@ -325,14 +328,14 @@ def test_contract_in_process(w: harness.Walkthrough, check: Callable[[Checked], 
 WRITERS = 20
 
 
-def at_once(base_url: str, jobs: list[tuple[str, str, bytes | None]]) -> list[harness.Response]:
+def at_once(base_url: str, jobs: list[tuple[str, str, bytes | None]]) -> list[Response]:
     """Send each (method, path, body) from its own thread and connection, all
     released together."""
     start = threading.Barrier(len(jobs))
-    results: list[harness.Response | BaseException] = [RuntimeError("not run")] * len(jobs)
+    results: list[Response | BaseException] = [RuntimeError("not run")] * len(jobs)
 
     def work(i: int, method: str, path: str, body: bytes | None) -> None:
-        client = harness.HTTPClient(base_url)
+        client = HTTPClient(base_url)
         try:
             start.wait(10)
             results[i] = client.request(method, path, body, JSON if body else None)
@@ -386,15 +389,15 @@ def check_concurrent_writes(c: Checked, base_url: str) -> None:
 
 @pytest.mark.server
 @pytest.mark.parametrize("w", impl_params())
-def test_contract_over_http(w: harness.Walkthrough, reader) -> None:
+def test_contract_over_http(w: Walkthrough, reader) -> None:
     """The whole contract against each server the page starts (development
     and production), over real HTTP; concurrent writes against the
     production server (Bottle's development server takes five waiting
     connections and resets the rest)."""
     for step, server in reader(w).follow():
-        client = harness.HTTPClient(server.base_url)
+        client = HTTPClient(server.base_url)
         try:
-            c = Checked(client, harness.where(w, step) + " [over HTTP]", in_process=False)
+            c = Checked(client, where(w, step) + " [over HTTP]", in_process=False)
             for check in CHECKS:
                 check(c)
             if step.id == "prod":
@@ -465,7 +468,7 @@ def contract_status(body: bytes, content_type: str | None, existing: set[int]) -
 
 
 @pytest.mark.parametrize("w", impl_params())
-def test_generated_bodies(w: harness.Walkthrough) -> None:
+def test_generated_bodies(w: Walkthrough) -> None:
     """Generated POST bodies and content types get the status the contract
     gives them, never a 5xx, errors in JSON; what was created reads back
     unchanged and nothing else is stored."""
@@ -501,7 +504,7 @@ OTHER_PAGES = {"items", "docs", "redoc", "openapi.json"}
 
 
 @pytest.mark.parametrize("w", impl_params())
-def test_generated_paths(w: harness.Walkthrough) -> None:
+def test_generated_paths(w: Walkthrough) -> None:
     """Any id segment gives the item with that id, or a JSON 404; any other
     top-level path is a JSON 404; never a 5xx."""
     c = in_process(w)
@@ -530,7 +533,7 @@ def test_generated_paths(w: harness.Walkthrough) -> None:
 # The page
 # --------------------------------------------------------------------------
 
-PAGE = harness.ROOT / "docs" / "compare.md"
+PAGE = ROOT / "docs" / "compare.md"
 TAB_SET = re.compile(r'^=== "(?P<label>[^"]+)"\n(?P<body>(?:\n|    .*\n)*)', re.MULTILINE)
 
 
@@ -562,10 +565,10 @@ def test_page_tabs_are_linked() -> None:
 
 
 @pytest.mark.parametrize("w", impl_params())
-def test_page_line_counts(w: harness.Walkthrough) -> None:
+def test_page_line_counts(w: Walkthrough) -> None:
     """The code tab of each implementation states the file's line count."""
     target = f"snippets/compare/{w.folder}/app.py"
-    path = harness.ROOT / target
+    path = ROOT / target
     for _, body in tab_sets()[0]:
         if f'--8<-- "{target}"' in body:
             stated = re.search(r"\*\*(\d+) lines\.\*\*", body)

@@ -25,9 +25,14 @@ from typing import Any, Protocol
 import pytest
 from bs4 import BeautifulSoup
 
-import harness
+from guide import django_project
+from guide.checks import where
+from guide.paths import ROOT
+from guide.processes import reader_env
+from guide.reader import COMMAND_TIMEOUT
+from guide.walkthroughs import Command, Step, walkthrough
 
-W = harness.walkthrough("django.blog")
+W = walkthrough("django.blog")
 SERVE = W.step("serve")
 MODELS = W.source / "myblog/posts/models.py"
 ANSWERS = dict(W.step("superuser").commands[0].answers)
@@ -223,7 +228,7 @@ def admin_round_trip(browser: Browser, context: str) -> str:
 def django_db() -> Iterator[None]:
     """Django set up from the page's snippets; whatever a test writes to the
     in-memory database is rolled back afterwards."""
-    harness.setup_django(W)
+    django_project.setup()
     from django.db import transaction
     from django.test import override_settings
 
@@ -235,7 +240,7 @@ def django_db() -> Iterator[None]:
         transaction.set_rollback(True)
 
 
-IN_PROCESS = harness.where(W, SERVE) + " [in-process]"
+IN_PROCESS = where(W, SERVE) + " [in-process]"
 
 
 def test_settings_add_only_posts() -> None:
@@ -251,7 +256,7 @@ def test_settings_add_only_posts() -> None:
     template = Path(django.__file__).parent / "conf/project_template/project_name/settings.py-tpl"
     generated = settings_values(template)["INSTALLED_APPS"]
     assert page_says["INSTALLED_APPS"] == [*generated, "posts"], (
-        f"{W.page} ({fragment.relative_to(harness.ROOT)}): INSTALLED_APPS is "
+        f"{W.page_file} ({fragment.relative_to(ROOT)}): INSTALLED_APPS is "
         f"{page_says['INSTALLED_APPS']}, not startproject's {generated} plus 'posts'"
     )
 
@@ -262,7 +267,7 @@ def test_post_model_fields(django_db: None) -> None:
     from django.utils import timezone
     from posts.models import Post
 
-    context = f"{W.page} ({MODELS.relative_to(harness.ROOT)}) [in-process]"
+    context = f"{W.page_file} ({MODELS.relative_to(ROOT)}) [in-process]"
     fields = {f.name: f for f in Post._meta.get_fields()}
     described = {
         name: (type(f).__name__, getattr(f, "max_length", None), getattr(f, "auto_now_add", None))
@@ -353,7 +358,7 @@ def test_admin_round_trip_as_reader(reader) -> None:
     served = 0
     for step, server in reader(W).follow():
         served += 1
-        context = harness.where(W, step) + " [as the reader runs it]"
+        context = where(W, step) + " [as the reader runs it]"
         browser = HttpBrowser(server.base_url)
         try:
             admin_round_trip(browser, context)
@@ -377,7 +382,7 @@ def test_admin_round_trip_as_reader(reader) -> None:
             and generated["SECRET_KEY"].startswith("django-insecure-")
         ), f"{context}: the page says startproject writes development settings: {generated}"
         assert (project / "db.sqlite3").is_file(), f"{context}: no db.sqlite3 beside manage.py"
-    assert served == 1, f"{W.page}: expected one server in {W.id}, got {served}"
+    assert served == 1, f"{W.page_file}: expected one server in {W.id}, got {served}"
 
 
 def test_article_steps_leave_the_model_out(reader) -> None:
@@ -393,10 +398,10 @@ def test_article_steps_leave_the_model_out(reader) -> None:
             create,
             models_step,
             admin_step,
-            harness.Step(
+            Step(
                 "article-makemigrations",
                 commands=(
-                    harness.Command(
+                    Command(
                         "python manage.py makemigrations", output=("No changes detected",)
                     ),
                 ),
@@ -405,17 +410,17 @@ def test_article_steps_leave_the_model_out(reader) -> None:
     )
     r = reader(literal)
     assert list(r.follow()) == []
-    context = harness.where(W, W.step("migrate")) + " [the article's steps, literally]"
+    context = where(W, W.step("migrate")) + " [the article's steps, literally]"
 
     def manage(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             ["python", "manage.py", *args],
             check=False,
             cwd=r.cwd,
-            env=harness.reader_env(),
+            env=reader_env(),
             capture_output=True,
             text=True,
-            timeout=harness.COMMAND_TIMEOUT,
+            timeout=COMMAND_TIMEOUT,
         )
 
     labelled = manage("makemigrations", "posts")

@@ -31,11 +31,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-import harness
+from guide.checks import where
+from guide.clients import app_of, client_for, http_get, import_snippet
+from guide.paths import ROOT
+from guide.processes import Server
+from guide.walkthroughs import walkthrough
 
-W = harness.walkthrough("fastapi.items")
+W = walkthrough("fastapi.items")
 SERVE = W.step("serve")
-CONTEXT = harness.where(W, SERVE)
+CONTEXT = where(W, SERVE)
 START = SERVE.visits[0].json
 """The two items the page shows at /items/, which every fresh import starts with."""
 JSON = {"content-type": "application/json"}
@@ -223,9 +227,9 @@ def check_post(client: Any, post: Post, before: list[dict[str, Any]], context: s
 
 @contextlib.contextmanager
 def fresh_client() -> Iterator[Any]:
-    """Starlette's TestClient around a freshly imported main.py (harness.client_for
+    """Starlette's TestClient around a freshly imported main.py (client_for
     imports the snippet anew, so its in-memory list starts with the two items)."""
-    with harness.client_for(W, SERVE) as wrapper:
+    with client_for(W, SERVE) as wrapper:
         yield wrapper.client
 
 
@@ -260,7 +264,7 @@ def _with_default_handler() -> Any:
     from fastapi.exceptions import RequestValidationError
     from starlette.testclient import TestClient
 
-    app = harness.app_of(W, SERVE)
+    app = app_of(W, SERVE)
     app.exception_handlers[RequestValidationError] = request_validation_exception_handler
     return TestClient(app, raise_server_exceptions=False)
 
@@ -293,7 +297,7 @@ def test_half_an_emoji_is_refused_only_because_of_the_length_limit() -> None:
     from pydantic import TypeAdapter, ValidationError
     from starlette.testclient import TestClient
 
-    module = harness.import_snippet(W.snippet(SERVE))
+    module = import_snippet(W.snippet(SERVE))
     assert TypeAdapter(str).validate_python("\ud83d") == "\ud83d"
     with pytest.raises(ValidationError, match="string_unicode"):
         module.Item(id=5, name="\ud83d")
@@ -336,13 +340,13 @@ class _Assets(HTMLParser):
 def test_json_on_the_page_is_a_tested_answer() -> None:
     """Each JSON block typed on the page is exactly one of the answers these
     tests check, so the page cannot drift from what the code does."""
-    page = (harness.ROOT / W.page).read_text()
+    page = (ROOT / W.page_file).read_text()
     blocks = re.findall(r"^```json[^\n]*\n(.*?)^```", page, re.MULTILINE | re.DOTALL)
     tested = [p.json for p in POSTS] + [v.json for v in SERVE.visits if v.json is not None]
-    assert blocks, f"{W.page} has no JSON blocks"
+    assert blocks, f"{W.page_file} has no JSON blocks"
     for block in blocks:
         assert json.loads(block) in tested, (
-            f"{W.page}: this JSON block is not an answer the tests check:\n{block}"
+            f"{W.page_file}: this JSON block is not an answer the tests check:\n{block}"
         )
 
 
@@ -360,7 +364,7 @@ def test_docs_page_loads_swagger_ui_from_a_cdn() -> None:
 
 
 # --------------------------------------------------------------------------
-# As the reader runs it: `uvicorn main:app --reload` on port 8000
+# As the reader runs it: `uvicorn main:app --reload` on the page's port
 # --------------------------------------------------------------------------
 
 
@@ -402,7 +406,7 @@ def running_in(folder: Path) -> dict[int, str]:
     return found
 
 
-def wait_for_output(server: harness.Server, text: str, times: int, why: str) -> None:
+def wait_for_output(server: Server, text: str, times: int, why: str) -> None:
     """Poll until the server has printed `text` `times` times; fail with `why`
     and everything it printed."""
     if not server.printed(text, times, timeout=15):
@@ -440,7 +444,7 @@ def test_reload_runs_a_worker_restarts_it_and_stops_cleanly(reader) -> None:
         assert len(new_workers) == 1 and new_workers != workers, (
             f"{CONTEXT}: after the reload the group is {after}"
         )
-        listed = harness.http_get(server.base_url + "/items/")
+        listed = http_get(server.base_url + "/items/")
         assert (listed.status, listed.json()) == (200, START), (
             f"{CONTEXT}: after the reload, /items/ lists {listed.text[:300]!r}"
         )

@@ -18,8 +18,6 @@ from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
-import features
-import harness
 import pytest
 from fastapi import FastAPI, WebSocket
 from fastapi.responses import PlainTextResponse
@@ -27,9 +25,14 @@ from fastapi.testclient import TestClient
 from packaging.utils import canonicalize_name
 from pydantic import BaseModel
 
-DATA = features.frameworks()
+from guide import django_project, registry
+from guide.paths import DOCS, ROOT
+from guide.render import features
+
+DATA = {key: {**fw.features, "dist": fw.dist} for key, fw in registry.frameworks().items()}
+"""Each framework's typed cells, and the distribution the cells are checked against."""
 FRAMEWORKS = list(DATA)
-WHERE = "docs/features.md (docs/features.yml)"
+WHERE = "docs/features.md (guide/frameworks.yml)"
 
 
 def cells(column: str, built_in: bool | None = None) -> list[Any]:
@@ -93,7 +96,7 @@ def test_every_cell_is_typed_with_a_link(fw: str) -> None:
         cell = DATA[fw].get(column)
         assert cell and cell.get("text") and cell.get("link"), f"{WHERE}: {fw}.{column} lacks text or link"
         page = cell["link"].partition("#")[0] or features.PAGE
-        assert (harness.DOCS / page).is_file(), f"{WHERE}: {fw}.{column} links to missing {page}"
+        assert (DOCS / page).is_file(), f"{WHERE}: {fw}.{column} links to missing {page}"
         if column == "routing":
             assert cell.get("api"), f"{WHERE}: {fw}.routing names no API"
         else:
@@ -155,9 +158,9 @@ def test_row_shows_what_is_measured(fw: str) -> None:
     Items API's walkthrough, the dependency count and the file's line count,
     each recomputed here (a missing Items API file fails, naming it)."""
     path = features.items_api(fw)
-    assert path.is_file(), f"{WHERE}: {fw} has no Items API at {path.relative_to(harness.ROOT)}"
+    assert path.is_file(), f"{WHERE}: {fw} has no Items API at {path.relative_to(ROOT)}"
     lines = sum(1 for line in path.read_bytes().split(b"\n") if line.strip())
-    w = harness.walkthrough(f"compare.{fw}")
+    w = registry.framework(fw).items_walkthrough()
     dist = metadata.distribution(DATA[fw]["dist"])
     cells = dict(zip(features.HEADINGS, features.row(fw), strict=True))
     expected = {
@@ -173,17 +176,15 @@ def test_row_shows_what_is_measured(fw: str) -> None:
 
 def test_missing_items_api_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     """A framework without its Items API file breaks the build, naming the file."""
-    monkeypatch.setattr(harness, "SNIPPETS", harness.ROOT / "no-such-folder")
-    with pytest.raises(FileNotFoundError, match=r"needs .*compare/flask/app\.py"):
+    monkeypatch.setattr(features, "items_api", lambda key: ROOT / "no-such-folder" / key / "app.py")
+    with pytest.raises(FileNotFoundError, match=r"needs no-such-folder/flask/app\.py"):
         features.lines("flask")
 
 
-def test_marker_renders_on_the_page() -> None:
-    """The page carries the marker, and the hook leaves other pages alone."""
-    page = (harness.DOCS / features.PAGE).read_text()
-    assert features.MARKER.search(page), f"{features.PAGE} lacks the {{{{ features() }}}} line"
-    other = types.SimpleNamespace(file=types.SimpleNamespace(src_path="flask.md"))
-    assert features.on_page_markdown("{{ features() }}", other) == "{{ features() }}"
+def test_marker_is_on_the_page() -> None:
+    """The matrix page carries the marker that renders the table."""
+    page = (DOCS / features.PAGE).read_text()
+    assert "\n{{ features() }}\n" in page, f"{features.PAGE} lacks the {{{{ features() }}}} line"
 
 
 # --------------------------------------------------------------------------
@@ -252,7 +253,7 @@ def test_websocket_absent(fw: str, cell: dict[str, Any]) -> None:
 
 def test_django_refuses_a_websocket() -> None:
     """Django's own ASGI handler refuses a WebSocket connection outright."""
-    harness.setup_django(harness.walkthrough("django.blog"))
+    django_project.setup()
     from django.core.handlers.asgi import ASGIHandler
 
     async def nothing() -> dict[str, str]:
@@ -272,7 +273,7 @@ def test_django_refuses_a_websocket() -> None:
 
 
 def async_django(view: Callable[..., Any]) -> str:
-    harness.setup_django(harness.walkthrough("django.blog"))
+    django_project.setup()
     from django.http import HttpResponse
     from django.test import Client, override_settings
     from django.urls import path
@@ -491,7 +492,7 @@ def test_validation(fw: str, cell: dict[str, Any]) -> None:
         found = ships(fw, "valid")
         assert not found, f"{WHERE}: {fw} says no validation, but ships {found}"
     elif fw == "django":
-        harness.setup_django(harness.walkthrough("django.blog"))
+        django_project.setup()
         from django import forms
 
         form = type("ItemForm", (forms.Form,), {"id": forms.IntegerField(min_value=1)})

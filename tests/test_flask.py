@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-import harness
+from guide.clients import app_of
+from guide.walkthroughs import walkthrough
 
-ITEMS = harness.walkthrough("flask.items")
-HELLO = harness.walkthrough("flask.hello")
+ITEMS = walkthrough("flask.items")
+HELLO = walkthrough("flask.hello")
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
 def test_items_api_is_read_only_and_says_so_in_json(method: str) -> None:
     """Writing to the read-only API gets a JSON 405 naming the allowed methods."""
-    app = harness.app_of(ITEMS, ITEMS.step("serve"))
+    app = app_of(ITEMS, ITEMS.step("serve"))
     response = app.test_client().open("/api/items", method=method, json={"id": 3})
     assert (response.status_code, response.json) == (405, {"error": "Method Not Allowed"}), (
-        f"{ITEMS.page}: {method} /api/items gave {response.status_code} {response.data[:200]!r}"
+        f"{ITEMS.page_file}: {method} /api/items gave {response.status_code} {response.data[:200]!r}"
     )
     assert "GET" in response.headers["Allow"]
 
@@ -38,5 +39,5 @@ def test_debugger_only_when_the_page_says_so(reader) -> None:
     for step, server in reader(HELLO).follow():
         debug_on = "Debugger is active" in server.output
         assert debug_on == (step.id == "debug"), (
-            f"{HELLO.page}: step {step.id!r} printed:\n{server.output}"
+            f"{HELLO.page_file}: step {step.id!r} printed:\n{server.output}"
         )

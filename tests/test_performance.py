@@ -1,6 +1,6 @@
 """The Performance page: every figure it quotes is the benchmark data's.
 
-`tests/perf_page.py` renders `docs/performance.md` from `bench/results.json`.
+`guide.render.performance` renders `docs/performance.md` from `bench/results.json`.
 These tests render the page from the committed results (when there are some)
 and from a small made-up results file, and check the rendered page against the
 data, computed here independently of the hook: the quoted figures, the claims'
@@ -16,15 +16,18 @@ import json
 import re
 import statistics
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
-import perf_page
 import pytest
 import yaml
-from harness import DOCS, ROOT
+
+from guide import registry, render
+from guide.paths import DOCS, ROOT
+from guide.render import performance as perf_page
 
 SOURCE = DOCS / "performance.md"
-FRAMEWORKS = list(yaml.safe_load((DOCS / "features.yml").read_text(encoding="utf-8")))
+FRAMEWORKS = list(registry.frameworks())
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
 
 
@@ -64,9 +67,10 @@ def _level(n: int, completed: int, last: float) -> dict[str, Any]:
 
 
 def made_up() -> dict[str, Any]:
-    """A results file in `bench/run.py`'s shape with distinctive numbers."""
+    """A results file in the benchmark's shape with distinctive numbers (ports and
+    commands too: nothing here names a real server)."""
     frameworks = {
-        fw: _server(f"serve-{fw}", 8001 + i, 1000.0 + 337 * i, 0.1 + 0.05 * i, 30.0 + 4.5 * i)
+        fw: _server(f"serve-{fw}", 9001 + i, 1000.0 + 337 * i, 0.1 + 0.05 * i, 30.0 + 4.5 * i)
         for i, fw in enumerate(FRAMEWORKS)
     }
     return {
@@ -82,25 +86,25 @@ def made_up() -> dict[str, Any]:
                    "wrk_command": "wrk -t{wrk_threads} -c{concurrency} -d{duration_s}s --latency URL"},
         "frameworks": frameworks,
         "references": {
-            "bare_asgi_uvicorn": _server("uvicorn bare_asgi:app", 8011, 6543.0, 0.3, 31.0),
-            "fastapi_no_access_log": _server("uvicorn app:app --no-access-log", 8003, 2999.0, 0.3, 33.0),
-            "node_http": _server("node node_http.js 8012", 8012, 21987.0, 0.2, 45.0),
+            "bare_asgi_uvicorn": _server("uvicorn bare_asgi:app", 9011, 6543.0, 0.3, 31.0),
+            "fastapi_no_access_log": _server("uvicorn app:app --no-access-log", 9003, 2999.0, 0.3, 33.0),
+            "node_http": _server("node node_http.js 9012", 9012, 21987.0, 0.2, 45.0),
             "go": {"available": False, "note": "not available: no `go` on this machine"},
         },
         "slow_requests": {
-            "tornado": {"command": "python slow_tornado.py 8013", "port": 8013,
+            "tornado": {"command": "python slow_tornado.py 9013", "port": 9013,
                         "levels": {"1000": _level(1000, 1000, 1.62), "5000": _level(5000, 4321, 19.9)}},
-            "gunicorn_sync_flask": {"command": "gunicorn slow_flask:app", "port": 8014,
+            "gunicorn_sync_flask": {"command": "gunicorn slow_flask:app", "port": 9014,
                                     "levels": {"1000": _level(1000, 19, 19.1), "5000": _level(5000, 18, 19.2)}},
         },
         "variants": {
             "django_uvicorn": {"framework": "django", "label": "Django under uvicorn",
-                               **_server("uvicorn django_asgi:application", 8016, 777.0, 0.4, 41.0)},
+                               **_server("uvicorn django_asgi:application", 9016, 777.0, 0.4, 41.0)},
             "flask_gunicorn_gthread": {"framework": "flask", "label": "Flask, gthread",
-                                       **_server("gunicorn --worker-class gthread", 8017, 1555.0, 0.2, 36.0)},
+                                       **_server("gunicorn --worker-class gthread", 9017, 1555.0, 0.2, 36.0)},
         },
         "websockets": {
-            "tornado": {"command": "python slow_tornado.py 8013", "port": 8013, "levels": {
+            "tornado": {"command": "python slow_tornado.py 9013", "port": 9013, "levels": {
                 "1000": {"connections": 1000, "timeout_s": 30.0, "echoed": 1000, "all_echoed": True,
                          "peak_open": 1000, "unfinished_at_timeout": 0, "errors": {},
                          "seconds_to_last_echo": 0.61, "wall_s": 0.7, "peak_rss_mib": 44.4},
@@ -124,9 +128,18 @@ def data(request: pytest.FixtureRequest) -> dict[str, Any]:
     return request.param
 
 
+def render_with(data: dict[str, Any], tmp: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The Performance page rendered from `data`, as the build renders it
+    from a results file (`PERF_RESULTS` points the page at another one)."""
+    results = tmp / "results.json"
+    results.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("PERF_RESULTS", str(results))
+    return render.render(SOURCE.read_text(encoding="utf-8"))
+
+
 @pytest.fixture
-def page(data: dict[str, Any]) -> str:
-    return perf_page.render(SOURCE.read_text(encoding="utf-8"), data)
+def page(data: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    return render_with(data, tmp_path, monkeypatch)
 
 
 def n(x: float) -> str:
@@ -143,9 +156,9 @@ def rps(data: dict[str, Any], group: str, key: str, path: str = "/items/1") -> f
 
 def test_the_committed_page_reads_bench_results() -> None:
     assert perf_page.RESULTS == ROOT / "bench" / "results.json"
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "tests/perf_page.py" in config, "mkdocs.yml does not run the Performance page's hook"
-    assert "performance.md" in config, "mkdocs.yml's nav has no Performance page"
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    assert "guide.render" in config["markdown_extensions"], "mkdocs.yml does not render the markers"
+    assert "performance.md" in str(config["nav"]), "mkdocs.yml's nav has no Performance page"
 
 
 def test_every_marker_is_rendered(page: str) -> None:
@@ -156,7 +169,7 @@ def test_no_figure_is_typed_in_the_source() -> None:
     """Digits in the page's prose come from markers; the only typed ones name
     the TechEmpower round cited and its year, and the endpoint."""
     text = SOURCE.read_text(encoding="utf-8")
-    text = perf_page.MARKER.sub("", text)
+    text = render.MARKER.sub("", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets
     text = re.sub(r"`[^`]*`", "", text)  # code
     assert set(re.findall(r"\d+(?:[.,]\d+)*", text)) <= {"22", "2023"}
@@ -202,7 +215,7 @@ def test_every_framework_and_its_figures_are_on_the_page(page: str, data: dict[s
     rows = {re.sub(r"<[^>]+>", "", line.split(" | ")[0]).strip("|* "): line
             for line in page.splitlines() if line.startswith("| ")}
     for key, server in data["frameworks"].items():
-        name = perf_page.NAMES[key]
+        name = registry.label(key)
         assert name in rows, f"{name} has no row in the results table"
         row = rows[name]
         for path, ep in server["endpoints"].items():
@@ -239,13 +252,13 @@ def test_charts_are_well_formed_and_self_contained(page: str) -> None:
 
 def test_an_unknown_marker_fails_the_build() -> None:
     with pytest.raises(KeyError, match="unknown marker"):
-        perf_page.render('{{ perf("nonsense") }}', made_up())
+        perf_page.render_figure("nonsense", made_up())
 
 
-def test_a_missing_reference_is_said_not_invented() -> None:
+def test_a_missing_reference_is_said_not_invented(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = copy.deepcopy(made_up())
     data["references"]["node_http"] = {"available": False, "note": "node not available"}
-    page = perf_page.render(SOURCE.read_text(encoding="utf-8"), data)
+    page = render_with(data, tmp_path, monkeypatch)
     assert "Node.js http was not measured in this run (node not available)" in page
     assert "**Not tested against Node**" in page
 
@@ -276,20 +289,20 @@ def test_every_framework_page_links_its_own_row(framework: str, page: str) -> No
     text = (DOCS / f"{framework}.md").read_text(encoding="utf-8")
     assert f"]({target})" in text, f"docs/{framework}.md does not link {target}"
     row = [line for line in page.splitlines() if f'id="{perf_page.anchor(framework)}"' in line]
-    assert len(row) == 1 and f"**{perf_page.NAMES[framework]}**" in row[0], row
+    assert len(row) == 1 and f"**{registry.label(framework)}**" in row[0], row
 
 
 def test_variants_and_websockets_are_the_data(page: str, data: dict[str, Any]) -> None:
     """The extra rows (Django on uvicorn, Flask on gthread) and the Tornado
     WebSocket levels are on the page as the data gives them, or said to be
     not measured in this run when the data has none."""
-    for key, fw in perf_page.VARIANTS.items():
-        label = perf_page.NAMES[key].replace(" [variant]", "")
+    for key, variant in registry.variants().items():
+        label, fw = registry.label(key), variant.framework
         server = (data.get("variants") or {}).get(key)
         if server and server.get("endpoints"):
             mine, own = rps(data, "variants", key), rps(data, "frameworks", fw)
             assert f"{label}: {n(mine)} requests/s on GET /items/1, {pct(mine / own)} of" in page
-            assert any(line.startswith(f"| {perf_page.NAMES[key]} |") for line in page.splitlines())
+            assert any(line.startswith(f"| {label} [variant] |") for line in page.splitlines())
         else:
             assert f"{label}: not measured in this run" in page
     levels = ((data.get("websockets") or {}).get("tornado") or {}).get("levels")
@@ -310,10 +323,12 @@ def test_variants_and_websockets_are_the_data(page: str, data: dict[str, Any]) -
     assert ("**Holds here**" if held else "**Holds only in part here**") in page
 
 
-def test_missing_variants_and_websockets_are_said_not_invented() -> None:
+def test_missing_variants_and_websockets_are_said_not_invented(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = copy.deepcopy(made_up())
     del data["variants"], data["websockets"]
-    page = perf_page.render(SOURCE.read_text(encoding="utf-8"), data)
+    page = render_with(data, tmp_path, monkeypatch)
     assert "Django, uvicorn (ASGI): not measured in this run (it did not run)" in page
     assert "Flask, gunicorn gthread, 4 threads: not measured in this run (it did not run)" in page
     assert "**Not measured in this run**: WebSocket connections were not measured in this run." in page

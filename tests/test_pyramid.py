@@ -18,9 +18,11 @@ import pytest
 import webtest
 from bs4 import BeautifulSoup
 
-import harness
+from guide.checks import where
+from guide.clients import Response, client_for, http_get, import_snippet
+from guide.walkthroughs import walkthrough
 
-TRAVERSAL = harness.walkthrough("pyramid.traversal")
+TRAVERSAL = walkthrough("pyramid.traversal")
 
 
 # --------------------------------------------------------------------------
@@ -28,7 +30,7 @@ TRAVERSAL = harness.walkthrough("pyramid.traversal")
 # --------------------------------------------------------------------------
 
 
-def crawl(get: Callable[[str], harness.Response], context: str) -> dict[str, str]:
+def crawl(get: Callable[[str], Response], context: str) -> dict[str, str]:
     """Follow every link from the root folder; return {path: title} of every
     resource reached. Each link must answer 200 with its own text as the title."""
     seen: dict[str, str] = {}
@@ -67,18 +69,18 @@ def test_traversal_links_reach_every_resource_in_process() -> None:
     link resolves, by traversal, to the resource it names: every resource in
     the tree is reachable from the root."""
     step = TRAVERSAL.step("serve")
-    context = harness.where(TRAVERSAL, step) + " [in-process]"
-    with harness.client_for(TRAVERSAL, step) as client:
+    context = where(TRAVERSAL, step) + " [in-process]"
+    with client_for(TRAVERSAL, step) as client:
         reached = crawl(client.get, context)
     assert reached == EVERY_RESOURCE, f"{context}: links reach {reached}"
 
 
 @pytest.mark.server
 def test_traversal_links_reach_every_resource_as_reader(reader) -> None:
-    """The same crawl over real HTTP, against `python app.py` on port 6543."""
+    """The same crawl over real HTTP, against `python app.py` on the page's port."""
     for step, server in reader(TRAVERSAL).follow():
-        context = harness.where(TRAVERSAL, step) + " [as the reader runs it]"
-        reached = crawl(lambda path: harness.http_get(server.base_url + path), context)
+        context = where(TRAVERSAL, step) + " [as the reader runs it]"
+        reached = crawl(lambda path: http_get(server.base_url + path), context)
         assert reached == EVERY_RESOURCE, f"{context}: links reach {reached}"
 
 
@@ -87,8 +89,8 @@ def test_traversal_serves_a_new_resource_without_a_route() -> None:
     Page and a new Folder are served by the views registered for their types,
     with no route or view added, and their titles and text are escaped."""
     step = TRAVERSAL.step("serve")
-    context = harness.where(TRAVERSAL, step) + " [in-process]"
-    module = harness.import_snippet(TRAVERSAL.snippet(step))
+    context = where(TRAVERSAL, step) + " [in-process]"
+    module = import_snippet(TRAVERSAL.snippet(step))
     guides = module.root.add("guides", module.Folder("Guides & <Recipes>"))
     guides.add("faq", module.Page("FAQ", "Is <b>this</b> escaped? Yes."))
     client = webtest.TestApp(module.make_app())

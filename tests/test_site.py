@@ -4,65 +4,40 @@ escapes verification."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from pytest_examples import CodeExample, EvalExample, find_examples
 
-import harness
-from harness import DOCS, ROOT, SNIPPETS
+from guide import registry
+from guide.pages import INCLUDE, built, fenced_blocks, included_text, includes, markers, pages
+from guide.paths import DOCS, ROOT, SNIPPETS
+from guide.walkthroughs import Walkthrough, ports, walkthroughs
 
-PAGES = sorted(DOCS.glob("*.md"))
-FRAMEWORKS = sorted(p.name for p in SNIPPETS.iterdir() if p.is_dir())
-INCLUDE = re.compile(r'^(?P<indent>[ \t]*)--8<-- "(?P<target>[^"]+)"[ \t]*$', re.MULTILINE)
-FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<fence>```+)(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
-    re.MULTILINE | re.DOTALL,
-)
+PAGES = pages()
 
 
 def test_strict_build(site: Path) -> None:
     """The site builds with --strict: broken links, missing anchors, absolute
     links, pages missing from nav and missing include files all fail it."""
     for page in PAGES:
-        built = site / ("index.html" if page.stem == "index" else f"{page.stem}/index.html")
-        assert built.exists(), f"{page.relative_to(ROOT)} was not built"
+        assert built(site, page).exists(), f"{page.relative_to(ROOT)} was not built"
 
 
-def includes() -> list[tuple[Path, str]]:
-    return [(page, m["target"]) for page in PAGES for m in INCLUDE.finditer(page.read_text())]
-
-
-def included_text(target: str) -> str:
-    """The text an include line stands for: a whole file or a named section."""
-    path, _, section = target.partition(":")
-    text = (ROOT / path).read_text()
-    if section:
-        match = re.search(
-            rf"^[^\n]*--8<-- \[start:{re.escape(section)}\][^\n]*\n(.*?)^[^\n]*--8<-- \[end:{re.escape(section)}\]",
-            text,
-            re.MULTILINE | re.DOTALL,
-        )
-        assert match, f"{path} has no section {section!r}"
-        text = textwrap.dedent(match[1])
-    return "\n".join(
-        line for line in text.splitlines() if not re.search(r"--8<-- \[(start|end):", line)
-    ).strip()
+def all_includes() -> list[tuple[Path, str]]:
+    return [(page, target) for page in PAGES for target in includes(page)]
 
 
 def built_page(site: Path, page: Path) -> BeautifulSoup:
-    name = "index.html" if page.stem == "index" else f"{page.stem}/index.html"
-    return BeautifulSoup((site / name).read_text(), "html.parser")
+    return BeautifulSoup(built(site, page).read_text(), "html.parser")
 
 
 @pytest.mark.parametrize(
-    ("page", "target"), [pytest.param(p, t, id=f"{p.name}:{t}") for p, t in includes()]
+    ("page", "target"), [pytest.param(p, t, id=f"{p.name}:{t}") for p, t in all_includes()]
 )
 def test_include_renders_the_file(site: Path, page: Path, target: str) -> None:
     """Each `--8<--` include shows, in a code block of the built page, exactly
@@ -74,10 +49,6 @@ def test_include_renders_the_file(site: Path, page: Path, target: str) -> None:
         f"{page.relative_to(ROOT)}: no code block shows {target} exactly "
         f"(blocks start with: {[b[:40] for b in blocks]})"
     )
-
-
-def fenced_blocks(page: Path) -> list[tuple[str, str]]:
-    return [(m["info"].strip(), m["body"]) for m in FENCE.finditer(page.read_text())]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
@@ -101,7 +72,7 @@ def test_highlighted_lines_exist(page: Path) -> None:
 def test_every_snippet_is_on_a_page() -> None:
     """Every file in snippets/ is shown: Python files by an include, walkthrough
     data by the markers that render each step with commands or URLs."""
-    shown = {target.partition(":")[0] for _, target in includes()}
+    shown = {target.partition(":")[0] for _, target in all_includes()}
     missing = []
     for path in sorted(SNIPPETS.rglob("*")):
         if path.is_dir():
@@ -114,34 +85,40 @@ def test_every_snippet_is_on_a_page() -> None:
     assert not missing, f"files in snippets/ that no page includes: {missing}"
 
 
-@pytest.mark.parametrize("w", harness.walkthroughs(), ids=lambda w: w.id)
-def test_every_step_is_on_its_page(w: harness.Walkthrough) -> None:
+@pytest.mark.parametrize("w", walkthroughs(), ids=lambda w: w.id)
+def test_every_step_is_on_its_page(w: Walkthrough) -> None:
     """What the tests type and open is what the page shows: each step's
     commands and each server's URLs have a marker on the walkthrough's page,
     and each file it saves is included there."""
-    page = (ROOT / w.page).read_text()
-    markers = {(m["what"], m["name"], m["step"]) for m in harness.MARKER.finditer(page)}
-    shown = {t.partition(":")[0] for p, t in includes() if p == ROOT / w.page}
+    page = ROOT / w.page_file
+    on_page = markers(page)
+    shown = {t.partition(":")[0] for t in includes(page)}
     for step in w.steps:
+        ref = f"{w.id}.{step.id}"
         if step.commands or step.serve:
-            assert ("run", w.name, step.id) in markers, (
-                f"{w.page} does not show step {w.name}.{step.id}: add "
-                f'{{{{ run("{w.name}.{step.id}") }}}}'
-            )
+            assert ("run", ref) in on_page, f'{w.page_file} does not show step {ref}: add {{{{ run("{ref}") }}}}'
         if step.visits:
-            assert ("visit", w.name, step.id) in markers, (
-                f'{w.page} does not list the URLs of {w.name}.{step.id}: add {{{{ visit("{w.name}.{step.id}") }}}}'
+            assert ("visit", ref) in on_page, (
+                f'{w.page_file} does not list the URLs of {ref}: add {{{{ visit("{ref}") }}}}'
             )
         for rel in filter(None, (step.copy, step.edit)):
             source = str((w.source / rel).relative_to(ROOT))
-            assert source in shown, f"{w.page} never includes {source}, which the reader saves"
+            assert source in shown, f"{w.page_file} never includes {source}, which the reader saves"
+
+
+@pytest.mark.parametrize("key", list(registry.frameworks()))
+def test_framework_page_opens_with_its_verified_box(key: str) -> None:
+    """Each framework page names, right under its title, what it was verified with."""
+    lines = (DOCS / f"{key}.md").read_text().split("\n")
+    box = f'{{{{ verified("{key}") }}}}'
+    assert lines[0].startswith("# ") and box in lines[1:3], f"docs/{key}.md: put {box} under the title"
 
 
 def test_every_snippet_is_run() -> None:
     """Every Python file in snippets/ is saved, edited or served by a
     walkthrough, so a test runs it (and coverage of 100% says every line ran)."""
     used = set()
-    for w in harness.walkthroughs():
+    for w in walkthroughs():
         for step in w.steps:
             for rel in filter(None, (step.copy, step.edit)):
                 used.add(w.source / rel)
@@ -152,7 +129,7 @@ def test_every_snippet_is_run() -> None:
 
 
 @pytest.mark.parametrize(
-    "page", [p for p in PAGES if p.stem in FRAMEWORKS], ids=lambda p: p.name
+    "page", [p for p in PAGES if p.stem in {w.page for w in walkthroughs()}], ids=lambda p: p.name
 )
 def test_no_commands_or_urls_typed_into_prose(page: Path) -> None:
     """Framework pages get commands and URLs only from walkthroughs.yml."""
@@ -229,7 +206,7 @@ def test_preview_server_avoids_the_examples_ports() -> None:
 
     config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
     host, _, port = config["dev_addr"].rpartition(":")
-    example_ports = {s.port for w in harness.walkthroughs() for s in w.servers}
+    example_ports = ports() | registry.benchmark_ports()
     assert host == "127.0.0.1" and int(port) not in example_ports, config["dev_addr"]
     assert "snippets" in config["watch"], "mkdocs serve would not reload on snippet edits"
 
@@ -240,3 +217,16 @@ def test_workflows_pass_actionlint() -> None:
     workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
     result = subprocess.run([actionlint, *workflows], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def framework_files(text: str) -> list[str]:
+    """The files named (in backticks) by the "Adding a framework" list of a document."""
+    section = text.split("## Adding a framework", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"`([\w./<>-]+(?:/|\.\w+))`", section)
+
+
+def test_adding_a_framework_is_listed_alike() -> None:
+    """The README and the verification page name the same files a new framework touches."""
+    readme = framework_files((ROOT / "README.md").read_text())
+    page = framework_files((DOCS / "verification.md").read_text())
+    assert readme and readme == page, f"README.md lists {readme}; docs/verification.md lists {page}"

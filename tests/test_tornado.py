@@ -24,12 +24,15 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 from tornado.testing import AsyncHTTPTestCase, gen_test
 from tornado.websocket import websocket_connect
 
-import harness
+from guide.checks import check_visit, check_websocket, where
+from guide.clients import Response, http_get, import_snippet
+from guide.processes import Server
+from guide.walkthroughs import walkthrough
 
-W = harness.walkthrough("tornado.realtime")
+W = walkthrough("tornado.realtime")
 SERVE = W.step("serve")
 SNIPPET = W.snippet(SERVE)
-CONTEXT = harness.where(W, SERVE)
+CONTEXT = where(W, SERVE)
 HOME, WS = SERVE.visits
 """The page's two URLs: the delayed page and the WebSocket echo."""
 REQUESTS = 10
@@ -39,7 +42,7 @@ REQUESTS = 10
 def snippet():
     """The page's app.py, freshly imported (never as `__main__`)."""
     try:
-        return harness.import_snippet(SNIPPET)
+        return import_snippet(SNIPPET)
     except Exception as error:
         raise AssertionError(f"{CONTEXT}: importing the snippet failed: {error!r}") from error
 
@@ -118,8 +121,8 @@ class TestInProcess(AsyncHTTPTestCase):
         assert not errors, f"{context}: {len(errors)} of {REQUESTS} GET / failed: {errors[0]!r}"
         for f in fetches:
             r = f.result()
-            harness.check_visit(
-                harness.Response(r.code, r.headers.get("Content-Type", ""), r.body.decode()),
+            check_visit(
+                Response(r.code, r.headers.get("Content-Type", ""), r.body.decode()),
                 HOME,
                 context,
             )
@@ -145,12 +148,12 @@ class TestInProcess(AsyncHTTPTestCase):
 
 
 # --------------------------------------------------------------------------
-# As the reader runs it: `python app.py` on port 8888
+# As the reader runs it: `python app.py` on the page's port
 # --------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
-def running(reader) -> Iterator[harness.Server]:
+def running(reader) -> Iterator[Server]:
     """Follow the page to its server; stop it (with Ctrl+C) on leaving."""
     steps = reader(W).follow()
     step, server = next(steps)
@@ -171,7 +174,7 @@ def test_slow_requests_do_not_block_each_other_as_reader(reader) -> None:
     with running(reader):
         pool = ThreadPoolExecutor(REQUESTS)
         start = time.monotonic()
-        futures = [pool.submit(harness.http_get, HOME.url) for _ in range(REQUESTS)]
+        futures = [pool.submit(http_get, HOME.url) for _ in range(REQUESTS)]
         done, late = wait(futures, timeout=cutoff)
         elapsed = time.monotonic() - start
         pool.shutdown(wait=not late, cancel_futures=True)
@@ -180,7 +183,7 @@ def test_slow_requests_do_not_block_each_other_as_reader(reader) -> None:
             f"within {cutoff}s (each waits {delay}s); they are served one at a time"
         )
         for f in futures:
-            harness.check_visit(f.result(), HOME, context)
+            check_visit(f.result(), HOME, context)
         check_overlapped(elapsed, delay, f"GET {HOME.url}", context)
 
 
@@ -190,7 +193,7 @@ def test_websocket_open_and_close_are_printed_as_reader(reader) -> None:
     terminal shows "WebSocket opened" and then "WebSocket closed"."""
     context = f"{CONTEXT} [as the reader runs it]"
     with running(reader) as server:
-        harness.check_websocket(WS, context)
+        check_websocket(WS, context)
         for text in ("WebSocket opened", "WebSocket closed"):
             assert server.printed(text), (
                 f"{context}: the server never printed {text!r}; it printed:\n{server.output}"

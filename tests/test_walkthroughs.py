@@ -9,11 +9,17 @@ every endpoint bad input and expect a polite answer.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-import harness
+from guide.checks import bad_urls, check_polite, check_visit, where
+from guide.clients import client_for, http_get
+from guide.processes import listening_addresses
+from guide.reader import Reader, visit_live
+from guide.walkthroughs import Step, Walkthrough, walkthroughs
 
-WALKTHROUGHS = harness.walkthroughs()
+WALKTHROUGHS = walkthroughs()
 SERVES = [(w, s) for w in WALKTHROUGHS for s in w.servers]
 
 
@@ -22,51 +28,50 @@ def serve_params() -> list:
 
 
 @pytest.mark.parametrize(("w", "step"), serve_params())
-def test_in_process(w: harness.Walkthrough, step: harness.Step) -> None:
+def test_in_process(w: Walkthrough, step: Step) -> None:
     """Each URL the page names answers as the page says, through the test client."""
-    context = harness.where(w, step) + " [in-process]"
-    with harness.client_for(w, step) as client:
+    context = where(w, step) + " [in-process]"
+    with client_for(w, step) as client:
         for visit in step.visits:
             if not visit.is_websocket:
-                harness.check_visit(client.get(visit.path), visit, context)
+                check_visit(client.get(visit.path), visit, context)
 
 
 @pytest.mark.parametrize(("w", "step"), serve_params())
-def test_bad_input_in_process(w: harness.Walkthrough, step: harness.Step) -> None:
+def test_bad_input_in_process(w: Walkthrough, step: Step) -> None:
     """Malformed, huge, non-ASCII and HTML input: never a 5xx, traceback or raw echo."""
-    context = harness.where(w, step) + " [in-process]"
-    with harness.client_for(w, step) as client:
+    context = where(w, step) + " [in-process]"
+    with client_for(w, step) as client:
         for visit in step.visits:
             if visit.is_websocket:
                 continue
-            for kind, path in harness.bad_urls(visit):
-                harness.check_polite(client.get(path), f"{context}: GET {path[:80]} ({kind})")
+            for kind, path in bad_urls(visit):
+                check_polite(client.get(path), f"{context}: GET {path[:80]} ({kind})")
 
 
 @pytest.mark.server
 @pytest.mark.parametrize("w", [pytest.param(w, id=w.id) for w in WALKTHROUGHS])
-def test_as_reader(w: harness.Walkthrough, tmp_path) -> None:
+def test_as_reader(w: Walkthrough, tmp_path: Path) -> None:
     """The page's commands, typed in an empty folder; its URLs, over real HTTP.
 
     Each server must listen on the loopback address only, and stop on Ctrl-C
     with exit code 0 and no traceback, as a reader expects.
     """
     stopped = []
-    for step, server in harness.Reader(w, tmp_path).follow():
-        context = harness.where(w, step) + " [as the reader runs it]"
+    for step, server in Reader(w, tmp_path).follow():
+        context = where(w, step) + " [as the reader runs it]"
         stopped.append((context, server))
-        listening = harness.listening_addresses(step.port)
+        listening = listening_addresses(server.port)
         assert listening == {"127.0.0.1"}, (
-            f"{context}: port {step.port} listens on {sorted(listening)}; other machines "
+            f"{context}: port {server.port} listens on {sorted(listening)}; other machines "
             "can reach it. Bind to 127.0.0.1."
         )
         for visit in step.visits:
-            harness.visit_live(server, visit, context)
+            visit_live(visit, context)
             if visit.is_websocket:
                 continue
-            for kind, path in harness.bad_urls(visit):
-                response = harness.http_get(server.base_url + path)
-                harness.check_polite(response, f"{context}: GET {path[:80]} ({kind})")
+            for kind, path in bad_urls(visit):
+                check_polite(http_get(server.base_url + path), f"{context}: GET {path[:80]} ({kind})")
     for context, server in stopped:
         assert server.returncode == 0 and "Traceback" not in server.output, (
             f"{context}: Ctrl-C ended `{server.command.line}` with exit code "

@@ -1,7 +1,8 @@
 """Slow requests on Tornado: every GET waits one second on the event loop
 (asyncio.sleep), so one process can hold thousands of them at once.
-/ws is a WebSocket echo: every message comes back as sent.
-Run: python slow_tornado.py 8013"""
+/ws is a WebSocket echo: every message comes back as sent. Run as
+`python slow_tornado.py PORT`, with the port the registry gives
+(guide/frameworks.yml, `slow`)."""
 
 import asyncio
 import sys
@@ -32,6 +33,6 @@ async def main(port):
 
 if __name__ == "__main__":
     try:
-        asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 8013))
+        asyncio.run(main(int(sys.argv[1])))
     except KeyboardInterrupt:
         pass

@@ -1,57 +1,40 @@
-"""The Performance page (`docs/performance.md`), rendered at build time from
-`bench/results.json`, the output of `bench/run.py`.
+"""The Performance page (`docs/performance.md`), rendered from
+`bench/results.json`, the output of `make bench` (`python -m bench`).
 
-As an MkDocs hook (`hooks:` in `mkdocs.yml`) it replaces every marker
-`{{ perf("name") }}` on that page: a figure inline in a sentence, or, alone on
-its line, a table or a bar chart. The charts are inline SVG drawn here (no
-JavaScript, no third-party asset, no request at view time). No figure on the
-page is typed: each is read from the results file, so a new benchmark run
-changes the page and nothing else.
+Every marker `{{ perf("name") }}` on that page is a figure inline in a
+sentence or, alone on its line, a table or a bar chart. No figure on the page
+is typed: each is read from the results file, so a new benchmark run changes
+the page and nothing else. Names of frameworks and benchmark targets come from
+the registry.
 
-`PERF_RESULTS` (an environment variable) points the hook at another results
-file, for trying the page on a sample; the committed page reads
-`bench/results.json`. `tests/test_performance.py` renders the page from the
-data and checks every quoted figure against it.
+`PERF_RESULTS` (an environment variable) points the page at another results
+file, for trying it on a sample; the committed page reads `bench/results.json`.
+`tests/test_performance.py` renders the page from the data and checks every
+quoted figure against it.
 """
 
 from __future__ import annotations
 
-import html
+import functools
 import json
 import os
-import re
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
-import harness
+from guide import registry
+from guide.paths import BENCH
+from guide.render.charts import Bar, bar_chart, table
+from guide.render.charts import figure as chart_figure
 
 PAGE = "performance.md"
-RESULTS = harness.ROOT / "bench" / "results.json"
+RESULTS = BENCH / "results.json"
 HELLO = "/items/1"
 """The endpoint the headline figures use: one small JSON object."""
 
-MARKER = re.compile(r"""\{\{ perf\(["']([a-z0-9_/]+)["']\) \}\}""")
-BLOCK = re.compile(r"""^([ \t]*)\{\{ perf\(["']([a-z0-9_/]+)["']\) \}\}[ \t]*$""", re.MULTILINE)
-
 RIVALS = 0.8
 """"Rivals" taken generously: at least this fraction of the reference's requests/s."""
-
-NAMES = {
-    "django": "Django", "flask": "Flask", "fastapi": "FastAPI", "pyramid": "Pyramid",
-    "bottle": "Bottle", "cherrypy": "CherryPy", "tornado": "Tornado",
-    "bare_asgi_uvicorn": "bare ASGI app (uvicorn)",
-    "fastapi_no_access_log": "FastAPI, uvicorn --no-access-log",
-    "fastapi_hello_async": "minimal FastAPI, async def",
-    "node_http": "Node.js http",
-    "go": "Go net/http",
-    "gunicorn_sync_flask": "Flask, one gunicorn sync worker",
-    "django_uvicorn": "Django, uvicorn (ASGI) [variant]",
-    "flask_gunicorn_gthread": "Flask, gunicorn gthread, 4 threads [variant]",
-}
-
-VARIANTS = {"django_uvicorn": "django", "flask_gunicorn_gthread": "flask"}
-"""Extra rows: another production server for a framework's Compare app, by key."""
 
 
 def results_path() -> Path:
@@ -64,13 +47,22 @@ def load(path: Path | None = None) -> dict[str, Any]:
     if not path.is_file():
         raise FileNotFoundError(
             f"{PAGE} is rendered from {path}, which does not exist: run `make bench` "
-            "(bench/run.py) to measure, or set PERF_RESULTS to a results file"
+            "(python -m bench) to measure, or set PERF_RESULTS to a results file"
         )
-    return json.loads(path.read_text(encoding="utf-8"))
+    return _parse(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _parse(path: Path, mtime: int) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("mode") == "smoke" and not os.environ.get("PERF_RESULTS"):
+        raise ValueError(f"{PAGE}: {path} holds a --smoke run; the page needs a full run")
+    return data
 
 
 def name(key: str) -> str:
-    return NAMES.get(key, key)
+    """How the page names a framework or a benchmark target."""
+    return registry.label(key)
 
 
 def anchor(key: str) -> str:
@@ -148,69 +140,6 @@ def _need(value: Any, what: str) -> Any:
 
 
 # --------------------------------------------------------------------------
-# Inline SVG
-# --------------------------------------------------------------------------
-
-BAR = "fill:var(--md-primary-fg-color,#4051b5)"
-REF = "fill:var(--md-accent-fg-color,#526cfe);fill-opacity:.55"
-BAD = "fill:#c62828"
-
-
-def bar_chart(
-    title: str,
-    rows: list[tuple[str, float, float | None, float | None, bool]],
-    unit: str,
-    label: Callable[[float], str],
-) -> str:
-    """A horizontal bar chart: (label, value, whisker min, whisker max, is a
-    reference) per row. Text uses the page's colour, so it reads in dark mode."""
-    width, left, right, bar_h, gap, top = 720, 250, 130, 18, 8, 8
-    plot = width - left - right
-    top_value = max([v for _, v, _, hi, _ in rows] + [hi for *_, hi, _ in rows if hi] + [0]) or 1
-    scale = plot / top_value
-    height = top + len(rows) * (bar_h + gap) + 26
-    parts = [
-        (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-            f'height="{height}" role="img" aria-label="{html.escape(title)}" '
-            f'style="max-width:100%;height:auto;font:12px sans-serif">'
-        ),
-        f"<title>{html.escape(title)}</title>",
-    ]
-    for i, (text, value, lo, hi, ref) in enumerate(rows):
-        y = top + i * (bar_h + gap)
-        w = max(value * scale, 1)
-        parts.append(
-            f'<text x="{left - 8}" y="{y + bar_h - 5}" text-anchor="end" fill="currentColor">'
-            f"{html.escape(text)}</text>"
-        )
-        parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" style="{REF if ref else BAR}"/>')
-        end = left + w
-        if lo is not None and hi is not None and hi > lo:
-            x1, x2, mid = left + lo * scale, left + hi * scale, y + bar_h / 2
-            parts.append(
-                f'<path d="M{x1:.1f} {mid}H{x2:.1f}M{x1:.1f} {y + 3}V{y + bar_h - 3}'
-                f'M{x2:.1f} {y + 3}V{y + bar_h - 3}" stroke="currentColor" stroke-width="1.5" fill="none"/>'
-            )
-            end = max(end, x2)
-        parts.append(
-            f'<text x="{end + 6:.1f}" y="{y + bar_h - 5}" fill="currentColor">{html.escape(label(value))}</text>'
-        )
-    axis_y = top + len(rows) * (bar_h + gap)
-    parts.append(f'<path d="M{left} {top - 4}V{axis_y}" stroke="currentColor" stroke-width="1"/>')
-    parts.append(
-        f'<text x="{left}" y="{axis_y + 16}" fill="currentColor" font-size="11">{html.escape(unit)}</text>'
-    )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def figure(svg: str, caption: str) -> str:
-    """A chart as one raw HTML block (no blank line inside, so Markdown leaves it be)."""
-    return f'<figure class="perf-chart">{svg}<figcaption>{html.escape(caption)}</figcaption></figure>'
-
-
-# --------------------------------------------------------------------------
 # The blocks
 # --------------------------------------------------------------------------
 
@@ -224,10 +153,10 @@ def chart_rps(data: dict[str, Any], path: str = HELLO) -> str:
     rows = []
     for key in _ranked(data, path):
         ep = endpoint(servers(data)[key], path)
-        rows.append((name(key), ep["requests_per_s_median"], ep["requests_per_s_min"],
-                     ep["requests_per_s_max"], key not in data["frameworks"]))
+        rows.append(Bar(name(key), ep["requests_per_s_median"], ep["requests_per_s_min"],
+                        ep["requests_per_s_max"], key not in data["frameworks"]))
     n = data["method"]["repetitions"]
-    return figure(
+    return chart_figure(
         bar_chart(f"Requests per second, GET {path}", rows, "requests/s (bar: median; whisker: min to max)",
                   fmt_int),
         f"GET {path}: median requests/s of {n} runs, whisker from the slowest to the fastest run. "
@@ -239,30 +168,30 @@ def chart_latency(data: dict[str, Any], path: str = HELLO) -> str:
     rows = []
     for key in _ranked(data, path):
         ep = endpoint(servers(data)[key], path)
-        rows.append((f"{name(key)} p50", ep["latency_p50_ms_median"], None, None, False))
-        rows.append((f"{name(key)} p99", ep["latency_p99_ms_median"], None, None, True))
-    return figure(
+        rows.append(Bar(f"{name(key)} p50", ep["latency_p50_ms_median"]))
+        rows.append(Bar(f"{name(key)} p99", ep["latency_p99_ms_median"], reference=True))
+    return chart_figure(
         bar_chart(f"Latency, GET {path}", rows, "milliseconds (median over runs)", fmt_ms),
         f"GET {path} at {data['method']['concurrency']} connections: median and 99th-percentile "
         "latency as wrk reports them (median over runs).",
     )
 
 
-def _server_rows(data: dict[str, Any], field: str) -> list[tuple[str, float, None, None, bool]]:
-    rows = [(name(k), s[field], None, None, k not in data["frameworks"])
+def _server_rows(data: dict[str, Any], field: str) -> list[Bar]:
+    rows = [Bar(name(k), s[field], reference=k not in data["frameworks"])
             for k, s in servers(data).items() if s.get(field) is not None]
-    return sorted(rows, key=lambda r: r[1])
+    return sorted(rows, key=lambda bar: bar.value)
 
 
 def chart_cold_start(data: dict[str, Any]) -> str:
-    return figure(
+    return chart_figure(
         bar_chart("Cold start", _server_rows(data, "cold_start_s"), "seconds", fmt_s),
         "From starting the page's command to the first 200 from GET /items/1 (one run).",
     )
 
 
 def chart_memory(data: dict[str, Any]) -> str:
-    return figure(
+    return chart_figure(
         bar_chart("Peak memory", _server_rows(data, "peak_rss_mib"), "MiB (RSS, whole process group)", fmt_mib),
         "Peak resident memory of the server's whole process group during the load "
         "(gunicorn counts its arbiter and its worker).",
@@ -275,11 +204,13 @@ def table_results(data: dict[str, Any]) -> str:
     for p in paths:
         head += [f"{p} req/s (min–max)", f"{p} p50 / p99"]
     head += ["Errors", "Cold start", "Peak RSS"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = [table(head, [])]
     for key, s in servers(data).items():
         # Each framework's row carries an anchor (`#perf-<framework>`) its own page links to.
-        label = (f'<span id="{anchor(key)}"></span>**{name(key)}**' if key in data["frameworks"]
-                 else name(key))
+        if key in data["frameworks"]:
+            label = f'<span id="{anchor(key)}"></span>**{name(key)}**'
+        else:
+            label = name(key) + (" [variant]" if key in (data.get("variants") or {}) else "")
         cells = [label, f"`{s['command']}`"]
         errors = 0
         for p in paths:
@@ -311,7 +242,7 @@ def _slow(data: dict[str, Any], who: str, n: int | str) -> dict[str, Any] | None
 def table_slow(data: dict[str, Any]) -> str:
     head = ["Server", "Simultaneous requests", "Completed", "Unfinished at the timeout",
             "Last answer after", "p50 time", "Errors", "Peak RSS"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = [table(head, [])]
     for who, result in (data.get("slow_requests") or {}).items():
         for n, lvl in result.get("levels", {}).items():
             errors = sum((lvl.get("errors") or {}).values())
@@ -342,7 +273,7 @@ def table_ws(data: dict[str, Any]) -> str:
     command = data["websockets"]["tornado"]["command"]
     head = ["Server", "Simultaneous WebSockets", "Echoed", "Open at once", "Last echo after",
             "Errors", "Peak RSS"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = [table(head, [])]
     for n, lvl in levels.items():
         last = lvl.get("seconds_to_last_echo")
         rss = lvl.get("peak_rss_mib")
@@ -377,8 +308,8 @@ def verdict_ws(data: dict[str, Any]) -> str:
 def variants_note(data: dict[str, Any]) -> str:
     measured = data.get("variants") or {}
     parts = []
-    for key, fw in VARIANTS.items():
-        label = name(key).replace(" [variant]", "")
+    for key, variant in registry.variants().items():
+        label, fw = name(key), variant.framework or ""
         mine, own = rps(data, key), rps(data, fw)
         if not mine:
             why = (measured.get(key) or {}).get("error") or "it did not run"
@@ -395,9 +326,9 @@ def chart_slow(data: dict[str, Any]) -> str:
     rows = []
     for who, result in (data.get("slow_requests") or {}).items():
         for n, lvl in result.get("levels", {}).items():
-            rows.append((f"{name(who)}, {fmt_int(int(n))}", lvl.get("completed", 0) / int(n), None, None,
-                         who != "tornado"))
-    return figure(
+            rows.append(Bar(f"{name(who)}, {fmt_int(int(n))}", lvl.get("completed", 0) / int(n),
+                            reference=who != "tornado"))
+    return chart_figure(
         bar_chart("Slow requests completed", rows, "share of the simultaneous requests answered in time",
                   fmt_pct),
         f"Each request waits one second in the server; the client gives up after "
@@ -420,7 +351,7 @@ def table_machine(data: dict[str, Any]) -> str:
         ("Go", sw.get("go", "–")),
         ("Load generator", f"{sw.get('wrk', 'wrk')}"),
     ]
-    return "| | |\n|---|---|\n" + "\n".join(f"| {k} | {html.escape(str(v))} |" for k, v in rows)
+    return "| | |\n|---|---|\n" + "\n".join(f"| {k} | {escape(str(v))} |" for k, v in rows)
 
 
 def table_method(data: dict[str, Any]) -> str:
@@ -604,28 +535,12 @@ FIGURES: dict[str, Callable[[dict[str, Any]], str]] = {
 
 
 def render_figure(key: str, data: dict[str, Any]) -> str:
+    """One figure of the page from the given results."""
     if key not in FIGURES:
         raise KeyError(f"{PAGE}: unknown marker perf({key!r}); known: {sorted(FIGURES)}")
     return FIGURES[key](data)
 
 
-def render(markdown: str, data: dict[str, Any] | None = None) -> str:
-    """Replace every `{{ perf("…") }}` marker of `markdown` with its figure."""
-    data = data if data is not None else load()
-    if data.get("mode") == "smoke" and not os.environ.get("PERF_RESULTS"):
-        raise ValueError(f"{PAGE}: {results_path()} holds a --smoke run; the page needs a full run")
-    markdown = BLOCK.sub(
-        lambda m: "\n".join(m.group(1) + line if line else line
-                            for line in render_figure(m.group(2), data).split("\n")),
-        markdown,
-    )
-    return MARKER.sub(lambda m: render_figure(m.group(1), data), markdown)
-
-
-def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
-    """MkDocs hook: render the markers of the Performance page."""
-    if page.file.src_path != PAGE:
-        return markdown
-    if not MARKER.search(markdown):
-        raise ValueError(f'{PAGE} has no {{{{ perf("…") }}}} marker')
-    return render(markdown)
+def figure(key: str) -> str:
+    """The `{{ perf("key") }}` marker: a figure from the results file."""
+    return render_figure(key, load())

@@ -1,5 +1,6 @@
 """Reference point: a bare ASGI app (no framework) answering the Items API's
-two GETs with the same JSON bodies. Run: uvicorn bare_asgi:app --port 8011"""
+two GETs with the same JSON bodies. The benchmark runs it with the command
+the registry gives (guide/frameworks.yml, `references`)."""
 
 import json
 

@@ -1,6 +1,6 @@
 """Slow requests on a sync worker, for contrast: every GET blocks its worker
-for one second (time.sleep). Run:
-gunicorn --workers 1 --backlog 4096 --bind 127.0.0.1:8014 slow_flask:app"""
+for one second (time.sleep). The benchmark runs it on one gunicorn sync
+worker, with the command the registry gives (guide/frameworks.yml, `slow`)."""
 
 import time
 

@@ -1,10 +1,11 @@
 // Reference point: Node's built-in http module answering the Items API's two
-// GETs with the same JSON bodies. Run: node node_http.js 8012
+// GETs with the same JSON bodies. Run as `node node_http.js PORT`, with the port
+// the registry gives (guide/frameworks.yml, `references`).
 const http = require("http");
 
 const items = [{ id: 1, name: "Hammer" }, { id: 2, name: "Nails" }];
 const bodies = { "/items": JSON.stringify(items), "/items/1": JSON.stringify(items[0]) };
-const port = Number(process.argv[2] || 8012);
+const port = Number(process.argv[2]);
 
 http
   .createServer((req, res) => {

@@ -1,7 +1,8 @@
 """Reference point: the smallest FastAPI app answering the Items API's two
 GETs with `async def` endpoints and no middleware, to separate FastAPI's own
 cost from the Compare page's app (plain `def` endpoints run in a thread pool,
-an HTTP middleware). Run: uvicorn fastapi_hello:app --port 8015"""
+an HTTP middleware). The benchmark runs it with the command the registry
+gives (guide/frameworks.yml, `references`)."""
 
 from fastapi import FastAPI
 

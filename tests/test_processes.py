@@ -1,5 +1,6 @@
-"""The harness's own promises: a taken port is named with its owner, and no
-server outlives a test, whether it passes, fails, times out or is interrupted."""
+"""The engine's promises about processes (`guide.processes`): a taken port is
+named with its owner, and no server outlives a test, whether it passes,
+fails, times out or is interrupted."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-import harness
+from guide.processes import PortInUse, Server, ensure_port_free, free_port, port_is_free
+from guide.walkthroughs import Command
 
 # A server that also starts a child process, as reloaders do, and says so.
 SERVER = textwrap.dedent(
@@ -28,10 +30,11 @@ SERVER = textwrap.dedent(
 )
 
 
-def server_command(tmp_path: Path, port: int) -> harness.Command:
+def server_command(tmp_path: Path, port: int) -> Command:
+    """A command that serves on `port` and prints `child <pid>` once started."""
     script = tmp_path / "server.py"
     script.write_text(SERVER.format(port=port))
-    return harness.Command(f"python {script}", output=("child",))
+    return Command(f"python {script}", output=("child",))
 
 
 def gone(pid: int) -> bool:
@@ -48,30 +51,34 @@ def test_port_in_use_names_the_process() -> None:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         port = listener.getsockname()[1]
-        with pytest.raises(harness.PortInUse) as error:
-            harness.ensure_port_free(port)
+        with pytest.raises(PortInUse) as error:
+            ensure_port_free(port)
     message = str(error.value)
     assert f"port {port}" in message and f"pid {os.getpid()}" in message, message
 
 
 def test_server_and_its_children_stop_when_the_test_fails(tmp_path: Path) -> None:
-    port = harness.free_port()
+    port = free_port()
     with pytest.raises(RuntimeError, match="the test failed"):
-        with harness.Server(server_command(tmp_path, port), port, tmp_path, "test") as server:
+        with Server(server_command(tmp_path, port), port, tmp_path, "test") as server:
             child = int(server.output.split()[1])
             raise RuntimeError("the test failed")
-    assert harness.port_is_free(port)
+    assert port_is_free(port)
     assert gone(server.proc.pid) and gone(child), "a server process outlived its test"
 
 
 INNER_TEST = textwrap.dedent(
     """
-    import time, harness
-    from test_harness import server_command
+    import time
+    from guide.processes import Server
+    from guide.walkthroughs import Command
 
     def test_holds_a_server(tmp_path):
         port = {port}
-        with harness.Server(server_command(tmp_path, port), port, tmp_path, "inner") as server:
+        script = tmp_path / "server.py"
+        script.write_text({server!r}.format(port=port))
+        command = Command(f"python {{script}}", output=("child",))
+        with Server(command, port, tmp_path, "inner") as server:
             print("READY", server.proc.pid, server.output.split()[1], flush=True)
             time.sleep(60)
     """
@@ -82,13 +89,13 @@ INNER_TEST = textwrap.dedent(
 def test_nothing_survives_an_interrupted_run(tmp_path: Path, how: str) -> None:
     """A pytest run stopped by Ctrl-C, by SIGTERM (a cancelled CI job) or by a
     test timeout leaves no server behind."""
-    port = harness.free_port()
-    (tmp_path / "test_inner.py").write_text(INNER_TEST.format(port=port))
+    port = free_port()
+    (tmp_path / "test_inner.py").write_text(INNER_TEST.format(port=port, server=SERVER))
     tests = Path(__file__).parent
     command = [sys.executable, "-m", "pytest", "-s", "-q", "-p", "no:randomly", "-p", "no:xdist"]
     command += ["-p", "conftest", "--rootdir", str(tmp_path), "--basetemp", str(tmp_path / "t")]
     command += ["--timeout", "3" if how == "timeout" else "60", str(tmp_path / "test_inner.py")]
-    env = {**os.environ, "PYTHONPATH": str(tests)}
+    env = {**os.environ, "PYTHONPATH": str(tests)}  # the inner run loads this suite's conftest
     env.pop("COVERAGE_PROCESS_CONFIG", None)
     inner = subprocess.Popen(
         command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -115,7 +122,7 @@ def test_nothing_survives_an_interrupted_run(tmp_path: Path, how: str) -> None:
         while time.monotonic() < deadline and not all(map(gone, pids)):
             time.sleep(0.05)
         assert all(map(gone, pids)), f"a server outlived a run stopped by {how}"
-        assert harness.port_is_free(port)
+        assert port_is_free(port)
         assert inner.returncode != 0, f"a run stopped by {how} must not pass"
     finally:  # even when this test fails, what it started does not outlive it
         for pid in pids:

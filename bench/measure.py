@@ -1,0 +1,181 @@
+"""One server at a time: started as a reader starts it (its own process
+group, the port lock), its cold start timed, loaded, its memory sampled, and
+stopped by its whole group whatever happens."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http.client
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.load import summarise, wrk_run
+from guide.processes import START_TIMEOUT, Server, group_alive, port_is_free, port_lock, quiet_env
+from guide.walkthroughs import Command
+
+HELLO = "/items/1"
+"""The endpoint the cold start is timed to: one small JSON object."""
+EXPECTED = {
+    "/items": [{"id": 1, "name": "Hammer"}, {"id": 2, "name": "Nails"}],
+    "/items/1": {"id": 1, "name": "Hammer"},
+}
+"""What every Items API answers before it is loaded; anything else is an error."""
+
+
+class RssSampler:
+    """Peak resident memory of a process group, summed over its processes."""
+
+    def __init__(self, pgid: int, every: float = 0.25) -> None:
+        self.pgid, self.every = pgid, every
+        self.peak_kib = 0
+        self.peak_processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self) -> None:
+        total, count = 0, 0
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                stat = (proc / "stat").read_text()
+                # fields after the parenthesised command: state ppid pgrp ...
+                pgrp = int(stat.rsplit(")", 1)[1].split()[2])
+                if pgrp != self.pgid:
+                    continue
+                status = (proc / "status").read_text()
+            except (OSError, ValueError, IndexError):
+                continue
+            m = re.search(r"^VmRSS:\s*(\d+) kB", status, re.MULTILINE)
+            if m:
+                total += int(m.group(1))
+                count += 1
+        if total > self.peak_kib:
+            self.peak_kib, self.peak_processes = total, count
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def get(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def first_200(port: int, path: str, deadline: float) -> float:
+    """Poll until `path` answers 200; the monotonic time it did."""
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            if get(port, path, timeout=2)[0] == 200:
+                return time.monotonic()
+        time.sleep(0.01)
+    raise AssertionError(f"port {port}: {path} never answered 200")
+
+
+def stopped(server: Server) -> dict:
+    """Whether the server's process group is gone and its port free. The port
+    is checked under the port lock, so a test run beside this one that starts
+    its own server on the same port is not mistaken for ours."""
+    pgid = server.proc.pid if hasattr(server, "proc") else None
+    lock = port_lock(server.port)
+    try:
+        free = port_is_free(server.port)
+    finally:
+        lock.close()
+    return {"pgid": pgid, "stopped": pgid is None or not group_alive(pgid), "port_free_after": free}
+
+
+def server(name: str, command: Command, port: int, cwd: Path, wrk: str, method: dict) -> dict:
+    """Start one server, time its cold start, load each endpoint with wrk, stop it."""
+    print(f"== {name}: {command.line}", flush=True)
+    result: dict = {"command": command.line, "port": port, "hello_endpoint": HELLO}
+    t0 = time.monotonic()
+    running = Server(command, port, cwd, f"bench {name}", quiet_env())
+    try:
+        with running:
+            result["cold_start_s"] = round(first_200(port, HELLO, t0 + START_TIMEOUT) - t0, 3)
+            result["pid"] = running.proc.pid
+            for path in method["endpoints"]:
+                status, body = get(port, path)
+                if status != 200 or json.loads(body) != EXPECTED[path]:
+                    raise AssertionError(f"{name}: GET {path} gave {status} {body[:200]!r}")
+            with RssSampler(running.proc.pid) as rss:
+                rss.sample()
+                result["rss_after_start_mib"] = round(rss.peak_kib / 1024, 1)
+                result["endpoints"] = {path: load_endpoint(wrk, port, path, method) for path in method["endpoints"]}
+                rss.sample()
+            result["peak_rss_mib"] = round(rss.peak_kib / 1024, 1)
+            result["processes"] = rss.peak_processes
+    except Exception as exc:  # noqa: BLE001  record it, go on with the next server
+        result["error"] = f"{type(exc).__name__}: {exc}"[:2000]
+        print(f"   FAILED: {result['error']}", flush=True)
+    result.update(stopped(running))
+    print(f"   cold start {result.get('cold_start_s')} s, peak RSS {result.get('peak_rss_mib')} MiB, "
+          f"stopped {result['stopped']}", flush=True)
+    return result
+
+
+def load_endpoint(wrk: str, port: int, path: str, method: dict) -> dict:
+    """A warm-up run, then the timed runs of one endpoint, summarised."""
+    url = f"http://127.0.0.1:{port}{path}"
+    if method["warmup_s"]:
+        wrk_run(wrk, url, method, method["warmup_s"])
+    s = summarise([wrk_run(wrk, url, method, method["duration_s"]) for _ in range(method["repetitions"])])
+    print(
+        f"   GET {path}: {s['requests_per_s_median']:.0f} req/s "
+        f"(min {s['requests_per_s_min']:.0f}, max {s['requests_per_s_max']:.0f}), "
+        f"p50 {s['latency_p50_ms_median']:.2f} ms, p99 {s['latency_p99_ms_median']:.2f} ms, "
+        f"errors {s['errors']}, timeouts {s['timeouts']}",
+        flush=True,
+    )
+    return s
+
+
+def levels(
+    name: str, command: Command, port: int, cwd: Path, counts: list[int],
+    load: Callable[[int], Any], summary: Callable[[dict], str],
+) -> dict:
+    """Run `load(n)` for each level `n` against a fresh server (a sync worker
+    would otherwise still be working through what the last level gave up on),
+    sampling the server's memory; `summary(level)` is the line printed."""
+    print(f"== {name}: {command.line}", flush=True)
+    result: dict = {"command": command.line, "port": port, "levels": {}, "stopped": True,
+                    "port_free_after": True, "pgids": []}
+    for n in counts:
+        running = Server(command, port, cwd, f"bench {name}", quiet_env())
+        level: dict = {}
+        try:
+            with running, RssSampler(running.proc.pid) as rss:
+                level = asyncio.run(load(n))
+                rss.sample()
+            level["peak_rss_mib"] = round(rss.peak_kib / 1024, 1)
+            print(f"   {n}: {summary(level)}", flush=True)
+        except Exception as exc:  # noqa: BLE001  record it, go on
+            result["error"] = f"{n}: {type(exc).__name__}: {exc}"[:2000]
+            print(f"   FAILED: {result['error']}", flush=True)
+        after = stopped(running)
+        level.update(after)
+        result["levels"][str(n)] = level
+        result["stopped"] = result["stopped"] and after["stopped"]
+        result["port_free_after"] = result["port_free_after"] and after["port_free_after"]
+        result["pgids"].append(after["pgid"])
+    return result

@@ -1,0 +1,169 @@
+"""Following a page as a reader does: an empty folder, the page's files saved
+where it says, its commands typed one by one, its servers started with its
+commands on its ports, its URLs opened over real HTTP."""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import shlex
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from guide.checks import check_visit, check_websocket, where
+from guide.clients import http_get
+from guide.processes import Server, reader_env
+from guide.walkthroughs import Command, Step, Visit, Walkthrough
+
+COMMAND_TIMEOUT = 120.0
+"""Seconds one typed command may take."""
+
+
+class Reader:
+    """Follows a walkthrough in a fresh temporary folder, as a reader would.
+
+    The folder is `<tmp>/snippets/<page>/<folder>`, mirroring the repo,
+    so coverage maps the copied files back to `snippets/`. With
+    `installs=False` the page's `pip install` lines are skipped (a test that
+    only needs the server; `test_as_reader` runs them for every walkthrough).
+    """
+
+    def __init__(self, w: Walkthrough, tmp: Path, installs: bool = True) -> None:
+        self.w = w
+        self.home = tmp / "snippets" / w.page / w.folder
+        self.home.mkdir(parents=True)
+        self.cwd = self.home
+        self.installs = installs
+        edited = tuple(self.home / s.edit for s in w.steps if s.edit)
+        # Servers run under coverage (their `__main__` blocks count); the
+        # commands before them need not, and start faster without it.
+        self.server_env = reader_env(measure=tmp / "snippets", omit=edited)
+        self.env = {k: v for k, v in self.server_env.items() if k != "COVERAGE_PROCESS_CONFIG"}
+
+    def run(self, command: Command, context: str) -> str:
+        """Type one command. `cd` changes folder; anything else runs in a shell,
+        must exit 0 and print each line of its expected output."""
+        words = shlex.split(command.line)
+        if words[0] == "cd":
+            self.cwd = (self.cwd / words[1]).resolve()
+            return ""
+        if not self.installs and words[1:4] == ["-m", "pip", "install"]:
+            return ""
+        if command.answers:
+            output, code = self._interact(command)
+        else:
+            proc = subprocess.run(
+                words,
+                cwd=self.cwd,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=COMMAND_TIMEOUT,
+                start_new_session=True,
+            )
+            output, code = proc.stdout + proc.stderr, proc.returncode
+        if code != 0:
+            raise AssertionError(f"{context}: `{command.line}` exited {code}:\n{output}")
+        for text in command.output:
+            if text not in output:
+                raise AssertionError(
+                    f"{context}: `{command.line}` did not print {text!r}; it printed:\n{output}"
+                )
+        return output
+
+    def _interact(self, command: Command) -> tuple[str, int]:
+        import pexpect
+
+        child = pexpect.spawn(
+            command.line, cwd=str(self.cwd), env=self.env, encoding="utf-8", timeout=30
+        )
+        try:
+            for question, answer in command.answers:
+                child.expect_exact(question)
+                child.sendline(answer)
+            child.expect(pexpect.EOF)
+        finally:
+            child.close()
+        return child.before or "", child.exitstatus or 0
+
+    def copy(self, relative: str) -> None:
+        """Save a snippet file where the reader saves it."""
+        target = self.home / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.w.source / relative, target)
+
+    def edit(self, relative: str, context: str) -> None:
+        """Replace the top-level assignments a snippet shows in a generated file.
+
+        Each name the snippet assigns must already be assigned in the target,
+        and must keep every value the generated file had (a reader's edit adds
+        to what `startproject` wrote; it does not drop what was there).
+        """
+        target = self.home / relative
+        snippet = (self.w.source / relative).read_text()
+        original = target.read_text()
+        lines = original.splitlines(keepends=True)
+        for node in ast.parse(snippet).body:
+            assert isinstance(node, ast.Assign), f"{relative}: only assignments can be edits"
+            name = node.targets[0].id  # type: ignore[attr-defined]
+            new = ast.get_source_segment(snippet, node)
+            old = next(
+                (
+                    n
+                    for n in ast.parse(original).body
+                    if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", None) == name
+                ),
+                None,
+            )
+            if old is None:
+                raise AssertionError(f"{context}: {relative} has no {name} to edit")
+            before = ast.literal_eval(old.value)
+            after = ast.literal_eval(node.value)
+            lost = [v for v in before if v not in after]
+            if lost:
+                raise AssertionError(f"{context}: the page's {name} drops {lost}")
+            start, end = old.lineno - 1, old.end_lineno or old.lineno
+            lines[start:end] = [f"{new}\n"]
+            original = "".join(lines)
+            lines = original.splitlines(keepends=True)
+        target.write_text(original)
+
+    @contextlib.contextmanager
+    def serve(self, step: Step) -> Iterator[Server]:
+        """Start a serve step's command; check it prints what the page says."""
+        assert step.serve and step.port
+        with Server(step.serve, step.port, self.cwd, where(self.w, step), self.server_env) as server:
+            yield server
+
+    def do(self, step: Step) -> None:
+        """Do one step that is not a server: type its commands, save or edit its file."""
+        context = where(self.w, step)
+        for command in step.commands:
+            self.run(command, context)
+        if step.copy:
+            self.copy(step.copy)
+        if step.edit:
+            self.edit(step.edit, context)
+
+    def follow(self) -> Iterator[tuple[Step, Server]]:
+        """Do every step in order; yield each server while it runs.
+
+        The caller checks the server's URLs; the server stops when the caller
+        asks for the next step.
+        """
+        for step in self.w.steps:
+            self.do(step)
+            if step.serve:
+                with self.serve(step) as server:
+                    yield step, server
+
+
+def visit_live(visit: Visit, context: str) -> None:
+    """Open one of the page's URLs on a live server and check what it shows."""
+    if visit.is_websocket:
+        check_websocket(visit, context)
+    else:
+        check_visit(http_get(visit.url), visit, context)

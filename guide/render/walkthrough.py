@@ -1,0 +1,78 @@
+"""The walkthrough markers: a step's commands, its URLs, its port.
+
+```text
+{{ run("flask.hello.serve") }}     the commands of a step, and what they print
+{{ visit("flask.hello.serve") }}   the URLs a serve step names, with their answers
+{{ port("flask.hello.serve") }}    the port a serve step listens on, inside a sentence
+```
+"""
+
+from __future__ import annotations
+
+import json
+
+from guide.walkthroughs import Visit, step
+
+
+def run(ref: str) -> str:
+    """A copyable block of the step's commands, then what they print."""
+    _, s = step(ref)
+    commands = (s.serve,) if s.serve else s.commands
+    if not commands:
+        raise ValueError(f'{{{{ run("{ref}") }}}}: that step types no command')
+    lines = "\n".join(c.line for c in commands)
+    out = [f'```bash title="Terminal"\n{lines}\n```']
+    transcript = []
+    for c in commands:
+        for question, answer in c.answers:
+            shown = "" if answer in c.secret else answer
+            transcript.append(f"{question}: {shown}".rstrip())
+        transcript.extend(c.output)
+    if transcript:
+        body = "\n".join(transcript)
+        out.append(f'```text title="Among what it prints"\n{body}\n```')
+    return "\n\n".join(out)
+
+
+def visit(ref: str) -> str:
+    """A list of the URLs a serve step tells the reader to open."""
+    _, s = step(ref)
+    if not s.visits:
+        raise ValueError(f'{{{{ visit("{ref}") }}}}: that step has no URLs to visit')
+    return "\n".join(_item(v) for v in s.visits)
+
+
+def port(ref: str) -> str:
+    """The port of a serve step, for a sentence such as "both use port 5000"."""
+    _, s = step(ref)
+    if not s.port:
+        raise ValueError(f'{{{{ port("{ref}") }}}}: that step serves nothing')
+    return str(s.port)
+
+
+def _item(v: Visit) -> str:
+    head = f"- <{v.url}>" if not v.is_websocket else f"- `{v.url}` (a WebSocket)"
+    if v.note:
+        head += f": {v.note}"
+    if v.is_websocket:
+        sent = ", ".join(f"`{m}`" for m in v.send)
+        return f"{head}. Send {sent} and the server answers:\n\n" + _nested(
+            "text", "\n".join(v.receive), 'title="Messages received"'
+        )
+    kind = f", `{v.content_type.split(';')[0]}`" if v.content_type else ""
+    head += f" (status {v.status}{kind})"
+    if v.json is not None:
+        return f"{head}:\n\n" + _nested("json", json.dumps(v.json, indent=2, ensure_ascii=False)) + "\n"
+    if v.body is not None:
+        return f"{head}:\n\n" + _nested("text", v.body) + "\n"
+    if v.contains:
+        quoted = ", ".join(f"`{c}`" for c in v.contains)
+        return f"{head}: a page that includes {quoted}"
+    return head
+
+
+def _nested(lang: str, text: str, options: str = "") -> str:
+    """A code block inside a list item."""
+    info = f"{lang} {options}".strip()
+    body = "".join(f"    {line}\n" for line in text.splitlines())
+    return f"    ```{info}\n{body}    ```"

@@ -1,0 +1,193 @@
+"""What does the verification cost, against following the guide once by hand?
+
+Three figures, and their ratio:
+
+- **the bare reader pass**: every walkthrough done once, serially, the least
+  work a person would do, without the project's harness: copy the files, type
+  the commands (answering prompts), start each server, open each URL once,
+  press Ctrl-C. Nothing is compared; a URL that does not answer stops the pass.
+- **the strict build**: `mkdocs build --strict`;
+- **the verification**: `make test`, warm.
+
+The ratio is `make test / (bare pass + build)`; at or under 1.0 the whole
+verification costs no more than doing the guide once by hand.
+
+Usage: `make timings` or `.venv/bin/python scripts/timings.py [--runs N]`.
+Not a test: it only reports. Only loopback traffic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from guide.paths import ROOT
+from guide.walkthroughs import Step, Walkthrough, walkthroughs
+
+
+def terminal() -> dict[str, str]:
+    """A reader's terminal inside the project's virtual environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE", "PYTEST"))}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def type_command(line: str, answers: tuple[tuple[str, str], ...], cwd: Path, env: dict[str, str]) -> Path:
+    """Type one command; `cd` moves. Prompts are answered as a person would."""
+    words = shlex.split(line)
+    if words[0] == "cd":
+        return (cwd / words[1]).resolve()
+    if answers:
+        import pexpect
+
+        child = pexpect.spawn(line, cwd=str(cwd), env=env, encoding="utf-8", timeout=60)
+        for question, answer in answers:
+            child.expect_exact(question)
+            child.sendline(answer)
+        child.expect(pexpect.EOF)
+        child.close()
+    else:
+        subprocess.run(words, cwd=cwd, env=env, check=True, capture_output=True)
+    return cwd
+
+
+def paste_over(target: Path, snippet: Path) -> None:
+    """Replace each top-level assignment the snippet shows, as a person pasting it would."""
+    text = target.read_text()
+    for block in re.split(r"\n(?=[A-Za-z_]\w* = )", snippet.read_text().strip()):
+        name = block.split("=", 1)[0].strip()
+        text = re.sub(rf"^{name} = \[.*?^\]", lambda _, pasted=block: pasted, text, count=1, flags=re.M | re.S)
+    target.write_text(text)
+
+
+def wait_for(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.02)
+    raise SystemExit(f"nothing answered on port {port}")
+
+
+def open_url(url: str, step: Step) -> None:
+    """Open a URL once, as a browser tab would (a WebSocket: one message)."""
+    if url.startswith("ws"):
+        from websockets.sync.client import connect
+
+        with connect(url) as ws:
+            for message in next(v for v in step.visits if v.url == url).send:
+                ws.send(message)
+                ws.recv(timeout=10)
+        return
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            answer.read()
+    except urllib.error.HTTPError as error:  # a 404 the page shows is still an answer
+        error.read()
+
+
+def serve(step: Step, cwd: Path, env: dict[str, str]) -> None:
+    assert step.serve and step.port
+    server = subprocess.Popen(shlex.split(step.serve.line), cwd=cwd, env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(step.port, time.monotonic() + 30)
+        for visit in step.visits:
+            open_url(visit.url, step)
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def follow(w: Walkthrough, home: Path, env: dict[str, str]) -> tuple[int, int]:
+    """Do one walkthrough in `home`; (servers started, URLs opened)."""
+    home.mkdir(parents=True)
+    cwd, servers, urls = home, 0, 0
+    for step in w.steps:
+        for command in step.commands:
+            cwd = type_command(command.line, command.answers, cwd, env)
+        if step.copy:
+            (home / step.copy).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(w.source / step.copy, home / step.copy)
+        if step.edit:
+            paste_over(home / step.edit, w.source / step.edit)
+        if step.serve:
+            serve(step, cwd, env)
+            servers, urls = servers + 1, urls + len(step.visits)
+    return servers, urls
+
+
+def bare_pass() -> tuple[float, int, int]:
+    """Every walkthrough once; (seconds, servers, URLs opened)."""
+    env, servers, urls = terminal(), 0, 0
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bare-pass-") as tmp:
+        for i, w in enumerate(walkthroughs()):
+            s, u = follow(w, Path(tmp) / str(i), env)
+            servers, urls = servers + s, urls + u
+    return time.perf_counter() - start, servers, urls
+
+
+def wall_times(command: list[str], runs: int) -> tuple[list[float], list[int]]:
+    """Wall times of `runs` warm runs (one more first, not counted), and their exit codes."""
+    times, codes = [], []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+        if i:
+            times.append(time.perf_counter() - start)
+            codes.append(result.returncode)
+    return times, codes
+
+
+def report(name: str, times: list[float]) -> None:
+    print(f"{name:<28} median {statistics.median(times):6.2f} s   "
+          f"min {min(times):6.2f} s   max {max(times):6.2f} s   ({len(times)} warm runs)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="warm runs of make test and of the build")
+    args = parser.parse_args()
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average "
+          f"{Path('/proc/loadavg').read_text().split()[:3]}")
+    bare, servers, urls = bare_pass()
+    print(f"{'bare reader pass':<28} {bare:13.2f} s   ({servers} servers, {urls} URLs, one run)")
+    with tempfile.TemporaryDirectory() as out:
+        build, build_codes = wall_times([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", out], args.runs)
+    report("mkdocs build --strict", build)
+    test, test_codes = wall_times(["make", "test"], args.runs)
+    report("make test", test)
+    if any(build_codes) or any(test_codes):
+        print(f"NOTE: failing runs (exit codes): build {build_codes}, make test {test_codes}")
+    by_hand = bare + statistics.median(build)
+    verification = statistics.median(test)
+    print(f"ratio make test / (bare pass + build) = {verification:.2f} / {by_hand:.2f} = "
+          f"{verification / by_hand:.2f}")
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _interrupted)
+    main()

@@ -1,0 +1,51 @@
+"""The marker grammar of `guide.render`, on small pieces of Markdown: blocks
+where a marker stands alone, text inside a sentence, examples in code left
+alone, and a build that fails on a marker it does not know."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from guide import render
+from guide.walkthroughs import step
+
+
+def test_a_block_keeps_the_markers_indentation() -> None:
+    """Inside an admonition or a tab, every line of the block is indented as the marker was."""
+    rendered = render.render('!!! note\n\n    {{ run("flask.hello.serve") }}\n')
+    body = rendered.split("\n")[2:]
+    assert body[0] == '    ```bash title="Terminal"'
+    assert all(line.startswith("    ") for line in body if line)
+
+
+def test_an_inline_marker_becomes_text() -> None:
+    _, serve = step("flask.hello.serve")
+    assert render.render('both use port {{ port("flask.hello.serve") }}.') == f"both use port {serve.port}."
+
+
+def test_examples_in_code_are_left_alone() -> None:
+    """A marker inside a fenced block or a code span is an example, not a request."""
+    page = '```text\n{{ run("no.such.step") }}\n```\nWrite `{{ port("no.such.step") }}` in a sentence.'
+    assert render.render(page) == page
+
+
+def test_an_unknown_marker_fails() -> None:
+    with pytest.raises(ValueError, match=r"unknown marker \{\{ nonsense\(\.\.\.\) \}\}"):
+        render.render('{{ nonsense("x") }}')
+
+
+def test_a_block_inside_a_sentence_fails() -> None:
+    with pytest.raises(ValueError, match="renders a block; put it alone on its line"):
+        render.render('See {{ run("flask.hello.serve") }} here.')
+
+
+def test_an_unknown_step_fails_naming_the_steps_there_are() -> None:
+    with pytest.raises(KeyError, match=r"flask\.hello has no step 'nope' \(it has: install, step-2, serve, debug\)"):
+        render.render('{{ run("flask.hello.nope") }}')
+
+
+def test_python_markdown_runs_the_extension_by_name() -> None:
+    """Any builder that loads `guide.render` as an extension renders the markers."""
+    html = markdown.markdown('{{ visit("flask.hello.serve") }}', extensions=["guide.render"])
+    assert '<a href="http://127.0.0.1:' in html and "{{" not in html
