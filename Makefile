@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build build-zensical lock clean timings chromium upgrade-check test-pythons wrk bench
+.PHONY: serve test build build-zensical lock clean timings chromium axe upgrade-check test-pythons wrk bench
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
@@ -16,7 +16,7 @@ serve: $(STAMP)
 # Twice as many workers as cores: most tests wait on a server process, not the CPU.
 JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))
 
-test: $(STAMP) chromium wrk
+test: $(STAMP) chromium axe wrk
 	$(BIN)/python -m pytest -n $(JOBS) --cov --cov-report=term-missing:skip-covered $(ARGS)
 
 build: $(STAMP)
@@ -44,29 +44,42 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
+# axe-core, the accessibility engine the browser tests inject into every page:
+# the version in tests/axe/package-lock.json, checked against the lock's hash
+# by npm ci (about 2 s). Never loaded from a CDN.
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	@command -v npm >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }
+	npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The newest release of every framework and tool, ignoring the lock: what broke?
-upgrade-check: $(STAMP) chromium
+upgrade-check: $(STAMP) chromium axe
 	$(BIN)/python scripts/upgrade_check.py
 
 # The whole verification under each supported Python installed here (3.11-3.13).
-test-pythons: chromium
+test-pythons: chromium axe
 	$(PYTHON) scripts/test_pythons.py
 
-# wrk, the HTTP load generator that bench/run.py drives (Debian's package).
+# wrk, the HTTP load generator the benchmark drives (Debian's package).
 wrk:
 	@command -v wrk >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
 
 # Requests/s, latency, cold start and memory of every production server, the
-# reference servers and Tornado's slow-connection test (about 6 minutes; writes
+# reference servers and Tornado's slow-connection test (about 7 minutes; writes
 # bench/results.json, which the Performance page renders). Not a test.
 bench: $(STAMP) wrk
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .venv-* site site-zensical .cache .coverage-data .verification test-artifacts
+	rm -rf $(VENV) .venv-* site site-zensical .cache .coverage-data .verification test-artifacts tests/axe/node_modules
 
-# Median wall times of the warm verification and the strict build (not a test: it only reports).
+# The bare reader pass, the strict build and the warm verification, and their
+# ratio (not a test: it only reports).
 timings: $(STAMP)
-	$(BIN)/python scripts/time_verification.py 5
+	$(BIN)/python scripts/timings.py --runs 3
