@@ -43,7 +43,7 @@ def visit(ref: str) -> str:
 
 
 def port(ref: str) -> str:
-    """The port of a serve step, for a sentence such as "both use port 5000"."""
+    """The port of a serve step, for a sentence that names it."""
     _, s = step(ref)
     if not s.port:
         raise ValueError(f'{{{{ port("{ref}") }}}}: that step serves nothing')
