@@ -55,7 +55,8 @@ def test_benchmark_ports_are_its_own() -> None:
 
 
 def tracked_text_files() -> list[str]:
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+                           cwd=ROOT, capture_output=True, text=True, check=True)
     return [
         f for f in files.stdout.splitlines()
         if f not in ALLOWED and not f.startswith("snippets/") and (ROOT / f).is_file()
