@@ -15,9 +15,10 @@ import pytest
 
 from guide.checks import bad_urls, check_polite, check_visit, where
 from guide.clients import client_for, http_get
+from guide.live import LiveServers
 from guide.processes import listening_addresses
 from guide.reader import Reader, visit_live
-from guide.walkthroughs import Step, Walkthrough, walkthroughs
+from guide.walkthroughs import Command, Step, Walkthrough, walkthroughs
 
 WALKTHROUGHS = walkthroughs()
 SERVES = [(w, s) for w in WALKTHROUGHS for s in w.servers]
@@ -49,31 +50,49 @@ def test_bad_input_in_process(w: Walkthrough, step: Step) -> None:
                 check_polite(client.get(path), f"{context}: GET {path[:80]} ({kind})")
 
 
-@pytest.mark.server
-@pytest.mark.parametrize("w", [pytest.param(w, id=w.id) for w in WALKTHROUGHS])
-def test_as_reader(w: Walkthrough, tmp_path: Path) -> None:
-    """The page's commands, typed in an empty folder; its URLs, over real HTTP.
+INSTALLS = [
+    pytest.param(w, step, command, id=f"install:{w.id}.{step.id}")
+    for w in WALKTHROUGHS for step in w.steps for command in step.commands
+    if command.line.split()[1:4] == ["-m", "pip", "install"]
+]
 
-    Each server must listen on the loopback address only, and stop on Ctrl-C
-    with exit code 0 and no traceback, as a reader expects.
-    """
-    stopped = []
-    for step, server in Reader(w, tmp_path).follow():
-        context = where(w, step) + " [as the reader runs it]"
-        stopped.append((context, server))
-        listening = listening_addresses(server.port)
-        assert listening == {"127.0.0.1"}, (
-            f"{context}: port {server.port} listens on {sorted(listening)}; other machines "
-            "can reach it. Bind to 127.0.0.1."
-        )
-        for visit in step.visits:
-            visit_live(visit, context)
-            if visit.is_websocket:
-                continue
-            for kind, path in bad_urls(visit):
-                check_polite(http_get(server.base_url + path), f"{context}: GET {path[:80]} ({kind})")
-    for context, server in stopped:
-        assert server.returncode == 0 and "Traceback" not in server.output, (
-            f"{context}: Ctrl-C ended `{server.command.line}` with exit code "
-            f"{server.returncode}:\n{server.output[-2000:]}"
-        )
+
+@pytest.mark.parametrize(("w", "step", "command"), INSTALLS)
+def test_install_line(w: Walkthrough, step: Step, command: Command, tmp_path: Path) -> None:
+    """Each `pip install` line the page shows, typed as the reader types it (pip
+    offline: it passes only if what it names is installed here)."""
+    Reader(w, tmp_path).run(command, where(w, step))
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("w", "step"), serve_params())
+def test_as_reader(w: Walkthrough, step: Step, live: LiveServers) -> None:
+    """The page's commands, typed in an empty folder; its server, started with
+    the page's command on the page's port, listening on the loopback address
+    only; its URLs, over real HTTP, answering as the page says, and bad input
+    answered politely."""
+    server = live.server(f"{w.id}.{step.id}")
+    context = where(w, step) + " [as the reader runs it]"
+    listening = listening_addresses(server.port)
+    assert listening == {"127.0.0.1"}, (
+        f"{context}: port {server.port} listens on {sorted(listening)}; other machines "
+        "can reach it. Bind to 127.0.0.1."
+    )
+    for visit in step.visits:
+        visit_live(visit, context)
+        if visit.is_websocket:
+            continue
+        for kind, path in bad_urls(visit):
+            check_polite(http_get(server.base_url + path), f"{context}: GET {path[:80]} ({kind})")
+
+
+@pytest.mark.server
+@pytest.mark.stops
+@pytest.mark.parametrize(("w", "step"), serve_params())
+def test_ctrl_c_stops_it_cleanly(w: Walkthrough, step: Step, live: LiveServers) -> None:
+    """Ctrl-C ends the page's server with exit code 0 and no traceback, as a reader expects."""
+    stopped = live.stop(f"{w.id}.{step.id}")
+    assert stopped.clean, (
+        f"{where(w, step)} [as the reader runs it]: Ctrl-C ended `{stopped.command}` with exit code "
+        f"{stopped.returncode}:\n{stopped.output[-2000:]}"
+    )
