@@ -107,12 +107,18 @@ class Visit:
 
 @dataclasses.dataclass(frozen=True)
 class Command:
-    """One line the reader types, the output it prints, the answers it asks for."""
+    """One line the reader types, the output it prints, the answers it asks for.
+
+    `measure` runs it under coverage, as servers are (the reader's own tests
+    are snippets too); `port` is a fixed port it uses, held under the port
+    lock while it runs."""
 
     line: str
     output: tuple[str, ...] = ()
     answers: tuple[tuple[str, str], ...] = ()
     secret: tuple[str, ...] = ()
+    measure: bool = False
+    port: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,6 +193,8 @@ def _command(raw: Any) -> Command:
         output=tuple(_strings(raw.get("output", ()))),
         answers=tuple((q, a) for q, a in raw.get("answers", [])),
         secret=tuple(_strings(raw.get("secret", ()))),
+        measure=bool(raw.get("measure", False)),
+        port=raw.get("port"),
     )
 
 
@@ -1116,8 +1124,9 @@ class Reader:
         self.cwd = self.home
         self.installs = installs
         edited = tuple(self.home / s.edit for s in w.steps if s.edit)
-        # Servers run under coverage (their `__main__` blocks count); the
-        # commands before them need not, and start faster without it.
+        # Servers run under coverage (their `__main__` blocks count), and so do
+        # commands marked `measure` (the reader's tests); the others need not,
+        # and start faster without it.
         self.server_env = reader_env(measure=tmp / "snippets", omit=edited)
         self.env = {k: v for k, v in self.server_env.items() if k != "COVERAGE_PROCESS_CONFIG"}
 
@@ -1133,16 +1142,17 @@ class Reader:
         if command.answers:
             output, code = self._interact(command)
         else:
-            proc = subprocess.run(
-                words,
-                cwd=self.cwd,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=COMMAND_TIMEOUT,
-                start_new_session=True,
-            )
+            with port_lock(command.port) if command.port else contextlib.nullcontext():
+                proc = subprocess.run(
+                    words,
+                    cwd=self.cwd,
+                    env=self.server_env if command.measure else self.env,
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    text=True,
+                    timeout=COMMAND_TIMEOUT,
+                    start_new_session=True,
+                )
             output, code = proc.stdout + proc.stderr, proc.returncode
         if code != 0:
             raise AssertionError(f"{context}: `{command.line}` exited {code}:\n{output}")
