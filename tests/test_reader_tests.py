@@ -292,11 +292,21 @@ def test_cpwebcase_asks_at_the_terminal_unless_told_not_to(tmp_path: Path) -> No
 
 def test_cpwebcase_is_run_by_pytest_and_adds_test_gc() -> None:
     """The CherryPy pages: the helper imports pytest, and every CPWebCase class
-    carries a `test_gc` (so pytest counts one test more than the file has)."""
-    from cherrypy.test import helper
+    carries a `test_gc` (so pytest counts one test more than the file has).
 
-    assert "pytest" in vars(helper), "cherrypy.test.helper no longer imports pytest"
-    assert callable(getattr(helper.CPWebCase, "test_gc", None)), "CPWebCase has no test_gc"
+    The helper's source is read, not imported: importing it subscribes a
+    request counter to CherryPy's engine, which breaks the in-process CherryPy
+    apps that later tests in this process call."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec("cherrypy.test.helper")
+    assert spec and spec.origin
+    tree = ast.parse(Path(spec.origin).read_text())
+    imported = {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
+    assert "pytest" in imported, "cherrypy.test.helper no longer imports pytest"
+    case = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "CPWebCase")
+    assert any(isinstance(n, ast.FunctionDef) and n.name == "test_gc" for n in case.body), "CPWebCase has no test_gc"
     for w in CHERRYPY:
         source = (w.source / "test_app.py").read_text()
         written = len(re.findall(r"^    def test_", source, re.MULTILINE))
