@@ -52,12 +52,18 @@ class Visit:
 
 @dataclasses.dataclass(frozen=True)
 class Command:
-    """One line the reader types, the output it prints, the answers it asks for."""
+    """One line the reader types, the output it prints, the answers it asks for.
+
+    `measure` runs it under coverage, as servers are (the reader's own tests
+    are snippets too); `port` is a fixed port it uses, held under the port
+    lock while it runs."""
 
     line: str
     output: tuple[str, ...] = ()
     answers: tuple[tuple[str, str], ...] = ()
     secret: tuple[str, ...] = ()
+    measure: bool = False
+    port: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,6 +154,8 @@ def _command(raw: Any) -> Command:
         output=tuple(_strings(raw.get("output", ()))),
         answers=tuple((q, a) for q, a in raw.get("answers", [])),
         secret=tuple(_strings(raw.get("secret", ()))),
+        measure=bool(raw.get("measure", False)),
+        port=raw.get("port"),
     )
 
 
