@@ -25,10 +25,12 @@ from typing import Any, Protocol
 import pytest
 from bs4 import BeautifulSoup
 
-from guide import django_project
+from guide import django_project, registry
 from guide.checks import where
+from guide.live import LiveServers
 from guide.paths import ROOT
-from guide.processes import reader_env
+from guide.processes import Server, reader_env
+from guide.render.lines import checklist
 from guide.reader import COMMAND_TIMEOUT
 from guide.walkthroughs import Command, Step, walkthrough
 
@@ -350,39 +352,130 @@ def settings_values(path: Path) -> dict[str, Any]:
 
 
 @pytest.mark.server
-def test_admin_round_trip_as_reader(reader) -> None:
+@pytest.mark.parametrize("ref", [f"{W.id}.{SERVE.id}"])
+def test_admin_round_trip_as_reader(ref: str, live: LiveServers) -> None:
     """The whole walkthrough typed in an empty folder; then, on the running
     `manage.py runserver`, log in with the answers given to `createsuperuser`
     and add, list, edit and delete a post over real HTTP. A wrong address shows
-    Django's debug page, because the generated settings keep DEBUG = True."""
-    served = 0
-    for step, server in reader(W).follow():
-        served += 1
-        context = where(W, step) + " [as the reader runs it]"
-        browser = HttpBrowser(server.base_url)
-        try:
-            admin_round_trip(browser, context)
-            missing = browser.get("/no-such-page/")
-        finally:
-            browser.close()
-        patterns = [c.get_text().strip() for c in missing.soup.select("#info ol li code")]
-        assert (
-            missing.status == 404
-            and "you have <code>DEBUG = True</code>" in missing.text
-            and patterns == ["admin/"]
-        ), (
-            f"{context}: the page says DEBUG is on and a 404 lists the URL patterns, but "
-            f"/no-such-page/ got {missing.status}, patterns {patterns}: {missing.text[:300]!r}"
-        )
-        project = server.cwd
-        generated = settings_values(project / "myblog" / "settings.py")
-        assert (
-            generated["DEBUG"] is True
-            and generated["ALLOWED_HOSTS"] == []
-            and generated["SECRET_KEY"].startswith("django-insecure-")
-        ), f"{context}: the page says startproject writes development settings: {generated}"
-        assert (project / "db.sqlite3").is_file(), f"{context}: no db.sqlite3 beside manage.py"
-    assert served == 1, f"{W.page_file}: expected one server in {W.id}, got {served}"
+    Django's debug page, because the generated settings keep DEBUG = True. And
+    what the installed release line prints and writes is what the page's box
+    says for that line."""
+    server = live.server(ref)
+    context = where(W, SERVE) + " [as the reader runs it]"
+    browser = HttpBrowser(server.base_url)
+    try:
+        admin_round_trip(browser, context)
+        missing = browser.get("/no-such-page/")
+    finally:
+        browser.close()
+    # Each entry starts with its pattern; Django 6.1 adds the namespace after it.
+    patterns = [c.get_text().split()[0] for c in missing.soup.select("#info ol li code")]
+    assert (
+        missing.status == 404
+        and "you have <code>DEBUG = True</code>" in missing.text
+        and patterns == ["admin/"]
+    ), (
+        f"{context}: the page says DEBUG is on and a 404 lists the URL patterns, but "
+        f"/no-such-page/ got {missing.status}, patterns {patterns}: {missing.text[:300]!r}"
+    )
+    project = server.cwd
+    generated = settings_values(project / "myblog" / "settings.py")
+    assert (
+        generated["DEBUG"] is True
+        and generated["ALLOWED_HOSTS"] == []
+        and generated["SECRET_KEY"].startswith("django-insecure-")
+    ), f"{context}: the page says startproject writes development settings: {generated}"
+    assert (project / "db.sqlite3").is_file(), f"{context}: no db.sqlite3 beside manage.py"
+    check_line_differences(server, project, context)
+
+
+# --------------------------------------------------------------------------
+# Django's release lines: which one pip gives on which Python, and what differs
+# --------------------------------------------------------------------------
+
+DJANGO = registry.framework("django")
+LINES = DJANGO.lines["releases"]
+DATA = "guide/frameworks.yml (django.lines)"
+
+
+def installed_line() -> tuple[str, dict[str, Any]]:
+    """The release line of the Django installed here, and what the registry says of it."""
+    import django
+
+    line = f"{django.VERSION[0]}.{django.VERSION[1]}"
+    assert line in LINES, (
+        f"{W.page_file}: Django {django.__version__} is installed, but {DATA} describes only "
+        f"{', '.join(LINES)}: check the walkthrough with {line} and add what differs"
+    )
+    return line, LINES[line]
+
+
+def test_installed_line_is_what_pip_gives_here() -> None:
+    """The Django these checks run is the line `pip install Django` gives on this
+    Python, with the Requires-Python the registry says: a run on each supported
+    Python verifies the page on the line its readers get."""
+    import platform
+    from importlib.metadata import metadata
+
+    line, data = installed_line()
+    requires = metadata("django")["Requires-Python"]
+    assert requires == data["python"], f"{DATA}: Django {line} runs on Python {data['python']}; it says {requires}"
+    python = platform.python_version()
+    assert registry.line_for(DJANGO, python) == line, (
+        f"{W.page_file}: a reader on Python {python} gets Django {registry.line_for(DJANGO, python)}, "
+        f"but these checks run Django {line}"
+    )
+
+
+def test_default_primary_key_type() -> None:
+    """Django's own DEFAULT_AUTO_FIELD is the one the registry says for this line."""
+    from django.conf import global_settings
+
+    line, data = installed_line()
+    assert global_settings.DEFAULT_AUTO_FIELD == data["default_auto_field"], (
+        f"{DATA}: Django {line}'s default primary key is {global_settings.DEFAULT_AUTO_FIELD}"
+    )
+
+
+def test_the_page_shows_the_lines() -> None:
+    """The Django page renders the box of release lines, and links Django's
+    documentation only for the lines the registry describes."""
+    page = (ROOT / W.page_file).read_text()
+    assert '\n{{ lines("django") }}\n' in page, f'{W.page_file} lacks {{{{ lines("django") }}}}'
+    linked = set(re.findall(r"docs\.djangoproject\.com/en/([\d.]+)/", page))
+    assert linked <= set(LINES), f"{W.page_file} links Django docs for {sorted(linked - set(LINES))}"
+
+
+def class_values(path: Path) -> dict[str, Any]:
+    """The literal assignments in the body of a generated file's first class."""
+    cls = next(n for n in ast.parse(path.read_text()).body if isinstance(n, ast.ClassDef))
+    return {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in cls.body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    }
+
+
+def check_line_differences(server: Server, project: Path, context: str) -> None:
+    """What the installed line prints and writes is what the registry, and so
+    the page's box, says for that line."""
+    line, data = installed_line()
+    context = f"{context} [Django {line}, {DATA}]"
+    announced = f"{data['runserver']} http://127.0.0.1:{SERVE.port}/"
+    assert announced in server.output.splitlines(), f"{context}: runserver did not print {announced!r}"
+    found = {
+        "settings.py": (settings_values(project / "myblog" / "settings.py"), data["settings"]),
+        "posts/apps.py": (class_values(project / "posts" / "apps.py"), data["app_config"]),
+    }
+    for name, (values, expected) in found.items():
+        for key, value in expected.items():
+            assert values.get(key) == value, f"{context}: {name} has {key} = {values.get(key)!r}, not {value!r}"
+    assert checklist(line) in (project / "myblog" / "settings.py").read_text(), (
+        f"{context}: the generated settings do not link {checklist(line)}"
+    )
+    migration = (project / "posts" / "migrations" / "0001_initial.py").read_text()
+    id_type = data["settings"].get("DEFAULT_AUTO_FIELD") or data["default_auto_field"]
+    assert f"models.{id_type.rpartition('.')[2]}(" in migration, f"{context}: the post's id is no {id_type}"
 
 
 def test_article_steps_leave_the_model_out(reader) -> None:

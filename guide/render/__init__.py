@@ -27,7 +27,7 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-from guide.render import features, layout, performance, verified, walkthrough
+from guide.render import features, layout, lines, performance, verified, walkthrough
 
 MARKER = re.compile(r"""\{\{ (?P<name>[a-z_]+)\((?:(?P<q>["'])(?P<arg>[^"']*)(?P=q))?\) \}\}""")
 """`{{ name("argument") }}` or `{{ name() }}`."""
@@ -39,6 +39,7 @@ RENDERERS: dict[str, Callable[..., str]] = {
     "visit": walkthrough.visit,
     "port": walkthrough.port,
     "verified": verified.box,
+    "lines": lines.table,
     "features": features.table,
     "perf": performance.figure,
     "layout": layout.tree,
