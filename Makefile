@@ -67,8 +67,8 @@ $(AXE): tests/axe/package.json tests/axe/package-lock.json
 	touch $@
 
 # The newest release of every framework and tool, ignoring the lock: what broke?
-upgrade-check: $(STAMP) chromium axe
-	$(BIN)/python scripts/upgrade_check.py
+upgrade-check: $(STAMP) chromium axe wrk
+	$(BIN)/python scripts/upgrade_check.py $(ARGS)
 
 # The whole verification under each supported Python installed here, each in
 # its own environment from the lock, and a table of what each ran with.

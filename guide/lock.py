@@ -8,7 +8,11 @@ verification on that Python runs with.
 
 from __future__ import annotations
 
+import glob
+import os
 import re
+import shutil
+import subprocess
 import tomllib
 
 from packaging.markers import Marker
@@ -48,3 +52,14 @@ def pins(python: str) -> dict[str, Version]:
         if pin and (not pin["marker"] or Marker(pin["marker"]).evaluate(environment(python))):
             found[canonicalize_name(pin["name"])] = Version(pin["version"])
     return found
+
+
+def interpreter(version: str) -> str | None:
+    """An interpreter for `version` ("3.12") installed here that really runs
+    (under pyenv or on PATH; a pyenv shim for a version that is installed but
+    not selected does not)."""
+    pyenv = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python")))
+    for candidate in [*reversed(pyenv), shutil.which(f"python{version}")]:
+        if candidate and subprocess.run([candidate, "--version"], capture_output=True).returncode == 0:
+            return candidate
+    return None

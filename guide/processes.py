@@ -18,10 +18,10 @@ import fcntl
 import ipaddress
 import json
 import os
-import struct
 import shlex
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading

@@ -12,7 +12,6 @@ Usage: `make test-pythons`.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import json
 import os
@@ -24,20 +23,10 @@ import tempfile
 from pathlib import Path
 
 from guide import registry
-from guide.lock import supported_pythons
+from guide.lock import interpreter, supported_pythons
 from guide.paths import ROOT
 
 UV_VERSION = re.search(r"^uv==([\d.]+)", (ROOT / "requirements.lock").read_text(), re.M)[1]  # type: ignore[index]
-
-
-def find(version: str) -> str | None:
-    """An interpreter for `version` that really runs (a pyenv shim for a
-    version that is installed but not selected does not)."""
-    pyenv = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python")))
-    for candidate in [*reversed(pyenv), shutil.which(f"python{version}")]:
-        if candidate and subprocess.run([candidate, "--version"], capture_output=True).returncode == 0:
-            return candidate
-    return None
 
 
 def environment(python: str, version: str) -> Path:
@@ -81,7 +70,7 @@ def main() -> int:
     rows, failed = [], False
     names = [fw.name for fw in registry.frameworks().values()]
     for version in supported_pythons():
-        python = find(version)
+        python = interpreter(version)
         if not python:
             rows.append([version, *["–"] * len(names), "not installed here"])
             continue
