@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build build-zensical lock clean timings chromium axe upgrade-check test-pythons wrk bench
+.PHONY: serve test check build build-zensical lock clean timings chromium axe upgrade-check test-pythons wrk bench
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
@@ -18,6 +18,11 @@ JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))
 
 test: $(STAMP) chromium axe wrk
 	$(BIN)/python -m pytest -n $(JOBS) --cov --cov-report=term-missing:skip-covered $(ARGS)
+
+# One page, both layers, its build and its browser checks: `make check PAGE=flask`.
+PAGE ?= index
+check: $(STAMP) chromium axe
+	$(BIN)/python -m pytest -q -p no:randomly -n 0 --page $(PAGE) $(ARGS)
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict

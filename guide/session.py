@@ -10,6 +10,9 @@ tests that lets each server start once.
 - Tests that use one walkthrough's servers are sent to one worker together
   (their ids name it: `test_x[flask.items.serve]`), in collection order, with
   the tests marked `stops` last, so its server starts once per run.
+- `--page flask` (what `make check PAGE=flask` runs) keeps only the checks of
+  one page: its walkthroughs in both layers, its claims, its build and its
+  browser checks.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from guide import record
 from guide.live import LiveServers
 from guide.processes import SESSION, kill_all, kill_leftovers, own_loopback
 from guide.walkthroughs import walkthroughs
@@ -34,6 +38,19 @@ def group_of(nodeid: str) -> str | None:
         return None
     ref = f"{found['page']}.{found['name']}"
     return ref if ref in {w.id for w in walkthroughs()} else None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--page", help="run only the checks of this page (its name, e.g. flask)")
+
+
+def on_page(nodeid: str, page: str) -> bool:
+    """Whether a test checks `page`: by its file, its walkthrough, or the page
+    named in its parameters (`[flask.md]`, `[flask-dark]`); the strict build
+    of the whole site counts for every page."""
+    if record.page_of(nodeid) == page or nodeid.endswith("::test_strict_build"):
+        return True
+    return re.search(rf"\[(?:[\w-]+:)?{re.escape(page)}(?:\.md|[\].:-])", nodeid) is not None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -56,10 +73,16 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep the tests of each walkthrough together, in the order they were
     collected (shuffled or not), those marked `stops` last; walkthrough
-    groups first, since their servers take longest."""
+    groups first, since their servers take longest. With `--page`, only
+    that page's tests."""
+    page = config.getoption("page")
+    if page:
+        kept = [item for item in items if on_page(item.nodeid, page)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
     first: dict[str, int] = {}
     for i, item in enumerate(items):
         first.setdefault(group_of(item.nodeid) or item.nodeid, i)
