@@ -53,6 +53,8 @@ class Page:
     status: int
     path: str
     text: str
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Response headers, names in lower case."""
 
     @property
     def soup(self) -> BeautifulSoup:
@@ -74,7 +76,8 @@ class DjangoClientBrowser:
         self.client = Client(enforce_csrf_checks=True, raise_request_exception=False)
 
     def _page(self, r: Any) -> Page:
-        return Page(r.status_code, r.request["PATH_INFO"], r.content.decode())
+        headers = {k.lower(): v for k, v in r.headers.items()}
+        return Page(r.status_code, r.request["PATH_INFO"], r.content.decode(), headers)
 
     def get(self, path: str) -> Page:
         return self._page(self.client.get(path, follow=True))
@@ -92,7 +95,7 @@ class HttpBrowser:
         self.client = httpx2.Client(base_url=base_url, follow_redirects=True, timeout=10)
 
     def _page(self, r: Any) -> Page:
-        return Page(r.status_code, r.url.path, r.text)
+        return Page(r.status_code, r.url.path, r.text, {k.lower(): v for k, v in r.headers.items()})
 
     def get(self, path: str) -> Page:
         return self._page(self.client.get(path))
@@ -112,10 +115,14 @@ def csrf_token(page: Page, context: str) -> str:
 
 
 def expect(page: Page, path: str, texts: tuple[str, ...], context: str) -> None:
-    """The browser is on `path` with status 200 and sees every one of `texts`."""
+    """The browser is on `path` with status 200 and sees every one of `texts`;
+    the page forbids being shown in a frame (`X-Frame-Options: DENY`, Django's
+    clickjacking protection), as every admin page does."""
     problems = []
     if page.status != 200:
         problems.append(f"status {page.status}")
+    if page.headers.get("x-frame-options") != "DENY":
+        problems.append(f"X-Frame-Options {page.headers.get('x-frame-options')!r}, not 'DENY'")
     if page.path != path:
         problems.append(f"ended on {page.path}")
     problems += [f"no {t!r} on the page" for t in texts if t not in page.text]
@@ -319,6 +326,35 @@ def test_forms_need_their_csrf_token(django_db: None) -> None:
     assert forged.status == 403 and "CSRF verification failed" in forged.text, (
         f"{IN_PROCESS}: a login without its CSRF token got {forged.status}: {forged.text[:300]!r}"
     )
+
+
+HOSTILE = "x'); DROP TABLE posts_post; --"
+"""A title written to end Django's SQL and start a statement of its own."""
+
+
+def test_orm_sends_values_as_query_parameters(django_db: None) -> None:
+    """SQL injection, as the page says Django prevents it: every statement the
+    ORM hands the database driver to store or find a post carries the title
+    as a parameter, never inside the SQL text; the title is stored verbatim
+    and the table is still there."""
+    from django.db import connection
+    from posts.models import Post
+
+    sent: list[tuple[str, Any]] = []
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        Post.objects.create(title=HOSTILE, content="c")
+        found = Post.objects.get(title=HOSTILE)
+    context = f"{W.page_file} ({MODELS.relative_to(ROOT)}) [in-process]"
+    assert found.title == HOSTILE, f"{context}: stored {found.title!r}"
+    assert len(sent) == 2 and all(HOSTILE not in sql and HOSTILE in params for sql, params in sent), (
+        f"{context}: the driver received {sent}"
+    )
+    assert "posts_post" in connection.introspection.table_names(), f"{context}: the table is gone"
 
 
 def test_admin_round_trip_in_process(django_db: None) -> None:
