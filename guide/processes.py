@@ -65,7 +65,22 @@ def own_loopback() -> bool:
         request = struct.pack("16sH", b"lo", 0)
         flags = struct.unpack("16sH", fcntl.ioctl(s, SIOCGIFFLAGS, request)[:18])[1]
         fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH", b"lo", flags | IFF_UP))
+    network_card()
     return True
+
+
+def network_card() -> None:
+    """Give the namespace a network card (an unplugged virtual one), as a
+    reader's machine has: without one, every process sees a different random
+    hardware address, and what depends on it (Werkzeug's debugger PIN, which
+    the Flask page describes) changes from process to process. Best effort:
+    without iproute2's `ip`, the namespace keeps only its loopback."""
+    for command in (["ip", "link", "add", "guide0", "type", "veth", "peer", "name", "guide1"],
+                    ["ip", "addr", "add", "192.0.2.1/32", "dev", "guide0"],
+                    ["ip", "link", "set", "guide0", "up"]):
+        with contextlib.suppress(OSError):
+            if subprocess.run(command, capture_output=True).returncode:
+                return
 
 
 # --------------------------------------------------------------------------

@@ -7,12 +7,21 @@ on 127.0.0.1 only and stops cleanly on Ctrl-C. These tests check the rest:
 - traversal: each link a folder shows leads to the resource it names, at
   every depth of the tree, in-process and as the reader runs it;
 - traversal: a resource added to the tree is served with no new route, by the
-  view registered for its type, and its text is escaped.
+  view registered for its type, and its text is escaped;
+- waitress, started without `--listen`, listens on every interface;
+- `config.scan()` registers `@view_config` views, `config.include()` runs a
+  package's `includeme`.
+
+tests/test_overlap.py shows `wsgiref` serving one request at a time, and
+waitress several.
 """
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import webtest
@@ -20,7 +29,8 @@ from bs4 import BeautifulSoup
 
 from guide.checks import where
 from guide.clients import Response, client_for, http_get, import_snippet
-from guide.walkthroughs import walkthrough
+from guide.processes import Server, listening_addresses
+from guide.walkthroughs import Command, walkthrough
 
 TRAVERSAL = walkthrough("pyramid.traversal")
 
@@ -112,3 +122,70 @@ def test_traversal_serves_a_new_resource_without_a_route() -> None:
             f"{context}: after adding resources to the tree, GET {path} gave "
             f"{r.status_int} {r.content_type} {r.text[:300]!r}; expected 200 text/html {body!r}"
         )
+
+
+# --------------------------------------------------------------------------
+# The production server, and growing a project
+# --------------------------------------------------------------------------
+
+HELLO = walkthrough("pyramid.hello")
+WAITRESS = HELLO.step("waitress")
+
+
+@pytest.mark.server
+def test_waitress_without_listen_binds_every_interface(tmp_path: Path) -> None:
+    """The page keeps `--listen` because without it waitress listens on every
+    interface (on its default port): the page's command with the flag left
+    out, started in a copy of the page's folder."""
+    from waitress.adjustments import Adjustments
+
+    shutil.copyfile(HELLO.source / "app.py", tmp_path / "app.py")
+    words = [w for w in WAITRESS.serve.line.split() if not w.startswith("--listen")]
+    assert len(words) < len(WAITRESS.serve.line.split()), f"{WAITRESS.serve.line} has no --listen"
+    default = Adjustments()
+    command = Command(" ".join(words), output=(f"Serving on http://{default.host}:{default.port}",))
+    with Server(command, default.port, tmp_path, where(HELLO, WAITRESS) + " [without --listen]"):
+        listening = listening_addresses(default.port)
+    assert listening == {"0.0.0.0"}, f"{HELLO.page_file}: without --listen, waitress listens on {listening}"
+
+
+SCANNED_VIEWS = '''
+from pyramid.response import Response
+from pyramid.view import view_config
+
+
+@view_config(route_name="hello")
+def hello(request):
+    return Response("found by scan")
+'''
+
+INCLUDED = '''
+def includeme(config):
+    config.add_route("hello", "/")
+'''
+
+
+def test_views_found_by_scan_and_add_ons_switched_on_by_include(tmp_path: Path, monkeypatch) -> None:
+    """What the page says a larger project does: views in their own module,
+    decorated with `@view_config` and registered by one `config.scan()`; a
+    package switched on with `config.include(...)`, which calls its
+    `includeme`. A tiny package of each, found on sys.path."""
+    package = tmp_path / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "views.py").write_text(SCANNED_VIEWS)
+    (tmp_path / "shop_routes.py").write_text(INCLUDED)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from pyramid.config import Configurator
+
+    with Configurator() as config:
+        config.include("shop_routes")
+        config.scan("shop")
+        app = config.make_wsgi_app()
+    response = webtest.TestApp(app).get("/", expect_errors=True)
+    assert (response.status_int, response.text) == (200, "found by scan"), (
+        f"{HELLO.page_file}: a view found by config.scan() answered "
+        f"{response.status_int} {response.text[:200]!r}"
+    )
+    for name in [m for m in sys.modules if m == "shop" or m.startswith(("shop.", "shop_routes"))]:
+        del sys.modules[name]

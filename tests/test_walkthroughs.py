@@ -9,12 +9,20 @@ every endpoint bad input and expect a polite answer.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
 
-from guide.checks import bad_urls, check_polite, check_visit, where
-from guide.clients import client_for, http_get
+from guide.checks import (
+    HTML_PAYLOADS,
+    bad_urls,
+    check_polite,
+    check_visit,
+    markup_problems,
+    where,
+)
+from guide.clients import HTTPClient, client_for
 from guide.live import LiveServers
 from guide.processes import listening_addresses
 from guide.reader import Reader, visit_live
@@ -40,14 +48,15 @@ def test_in_process(w: Walkthrough, step: Step) -> None:
 
 @pytest.mark.parametrize(("w", "step"), serve_params())
 def test_bad_input_in_process(w: Walkthrough, step: Step) -> None:
-    """Malformed, huge, non-ASCII and HTML input: never a 5xx, traceback or raw echo."""
+    """Malformed, huge, non-ASCII and HTML input (element, attribute, event
+    handler, entities): never a 5xx or a traceback, never markup made of it."""
     context = where(w, step) + " [in-process]"
     with client_for(w, step) as client:
         for visit in step.visits:
             if visit.is_websocket:
                 continue
             for kind, path in bad_urls(visit):
-                check_polite(client.get(path), f"{context}: GET {path[:80]} ({kind})")
+                check_polite(client.get(path), f"{context}: GET {path[:80]} ({kind})", kind)
 
 
 INSTALLS = [
@@ -80,10 +89,14 @@ def test_as_reader(w: Walkthrough, step: Step, live: LiveServers) -> None:
     )
     for visit in step.visits:
         visit_live(visit, context)
-        if visit.is_websocket:
-            continue
-        for kind, path in bad_urls(visit):
-            check_polite(http_get(server.base_url + path), f"{context}: GET {path[:80]} ({kind})")
+    # One client for all the bad input: a new one per request costs more than the request.
+    client = HTTPClient(server.base_url)
+    try:
+        for visit in step.visits:
+            for kind, path in [] if visit.is_websocket else bad_urls(visit):
+                check_polite(client.get(path), f"{context}: GET {path[:80]} ({kind})", kind)
+    finally:
+        client.close()
 
 
 @pytest.mark.server
@@ -96,3 +109,22 @@ def test_ctrl_c_stops_it_cleanly(w: Walkthrough, step: Step, live: LiveServers) 
         f"{where(w, step)} [as the reader runs it]: Ctrl-C ended `{stopped.command}` with exit code "
         f"{stopped.returncode}:\n{stopped.output[-2000:]}"
     )
+
+
+CARELESS_PAGES = {
+    "echoed as is": lambda sent: f"<p>Hello, {sent}!</p>",
+    "echoed into a quoted attribute": lambda sent: f"<p title='{html.escape(sent, quote=False)}'>Hello</p>",
+    "decoded, then echoed": lambda sent: f"<p>Hello, {html.unescape(sent)}!</p>",
+}
+"""Three ways a page echoes a visitor's text without escaping it properly."""
+
+
+@pytest.mark.parametrize("kind", HTML_PAYLOADS)
+def test_the_markup_check_catches_each_payload(kind: str) -> None:
+    """The check can fail: each payload is caught on at least one careless
+    page, and never on a page that escapes it with `html.escape`."""
+    sent = HTML_PAYLOADS[kind]
+    caught = {name: markup_problems(page(sent), sent) for name, page in CARELESS_PAGES.items()}
+    assert any(caught.values()), f"the {kind} payload {sent!r} is caught on no careless page"
+    escaped = f"<p title='{html.escape(sent)}'>Hello, {html.escape(sent)}!</p>"
+    assert markup_problems(escaped, sent) == [], f"{kind}: an escaped page was flagged"
