@@ -47,30 +47,43 @@ HEADINGS = ["Framework", *COLUMNS.values(), "Development server", "Production se
             "Dependencies", "Items API lines"]
 
 
+def closure(*wanted: str) -> list[str]:
+    """The installed distributions that installing `wanted` brings, those
+    named included, sorted: requirement strings such as `"flask"` or
+    `"flask[async]"`, followed through `Requires-Dist` with markers evaluated
+    for this Python and the extras each requirement names (none by default)."""
+    names: dict[str, str] = {}
+    done: set[tuple[str, str]] = set()
+    todo = [(Requirement(w), None) for w in wanted]
+    while todo:
+        req, by = todo.pop()
+        try:
+            dist = metadata.distribution(req.name)
+        except metadata.PackageNotFoundError:
+            raise LookupError(
+                f"{PAGE}: {by or 'the page'} requires {req.name}, which is not installed, so its "
+                "dependencies cannot be counted"
+            ) from None
+        key = canonicalize_name(req.name)
+        names[key] = dist.metadata["Name"]
+        for extra in ("", *sorted(req.extras)):
+            if (key, extra) in done:
+                continue
+            done.add((key, extra))
+            for line in dist.requires or []:
+                dep = Requirement(line)
+                wanted_here = dep.marker.evaluate({"extra": extra}) if dep.marker else not extra
+                if wanted_here:
+                    todo.append((dep, req.name))
+    return sorted(names.values(), key=str.lower)
+
+
 def requirements(dist: str) -> list[str]:
     """The installed distributions `dist` requires, sorted, not counting itself:
     the transitive closure of `Requires-Dist`, with markers evaluated for this
     Python and no extras."""
     own = canonicalize_name(dist)
-    seen: dict[str, str] = {}
-    todo = [dist]
-    while todo:
-        for line in metadata.distribution(todo.pop()).requires or []:
-            req = Requirement(line)
-            if req.marker and not req.marker.evaluate({"extra": ""}):
-                continue
-            key = canonicalize_name(req.name)
-            if key == own or key in seen:
-                continue
-            try:
-                seen[key] = metadata.distribution(req.name).metadata["Name"]
-            except metadata.PackageNotFoundError:
-                raise LookupError(
-                    f"{PAGE}: {dist} requires {req.name}, which is not installed, so its "
-                    "dependencies cannot be counted"
-                ) from None
-            todo.append(req.name)
-    return sorted(seen.values(), key=str.lower)
+    return [name for name in closure(dist) if canonicalize_name(name) != own]
 
 
 def items_api(key: str) -> Path:
