@@ -28,8 +28,10 @@ import io
 import json
 import re
 import sys
+import tempfile
 import traceback
 import types
+import unittest
 import warnings
 from collections.abc import Callable
 from importlib import metadata
@@ -286,6 +288,13 @@ def not_awaited(run: Callable[[Callable[..., Any]], str]) -> tuple[bool, str]:
     return False, f"called, never awaited: the body never ran; the answer was {shown.strip()[:120]!r}"
 
 
+def unit_test(case: type[unittest.TestCase]) -> tuple[bool, str]:
+    """Run one test case class with unittest: passed, and what it printed."""
+    out = io.StringIO()
+    result = unittest.TextTestRunner(stream=out, verbosity=0).run(unittest.defaultTestLoader.loadTestsFromTestCase(case))
+    return result.wasSuccessful() and result.testsRun > 0, out.getvalue().strip().splitlines()[-1]
+
+
 # --------------------------------------------------------------------------
 # Django
 # --------------------------------------------------------------------------
@@ -421,6 +430,14 @@ def django_openapi() -> tuple[bool, str]:
     return False, "/openapi.json and /docs answer 404, and its code never mentions OpenAPI"
 
 
+def django_testing() -> tuple[bool, str]:
+    django_setup()
+    from django.test import Client
+
+    answer = Client().get("/")
+    return (answer.status_code, answer.content) == (200, b"hi"), f"django.test.Client: {answers(answer.status_code, answer.content.decode())}"
+
+
 # --------------------------------------------------------------------------
 # Flask
 # --------------------------------------------------------------------------
@@ -499,6 +516,11 @@ def flask_validation() -> tuple[bool, str]:
 
 def flask_openapi() -> tuple[bool, str]:
     return no_openapi("flask", flask_app())
+
+
+def flask_testing() -> tuple[bool, str]:
+    answer = flask_app().test_client().get("/")
+    return (answer.status_code, answer.text) == (200, "hi"), f"app.test_client(): {answers(answer.status_code, answer.text)}"
 
 
 # --------------------------------------------------------------------------
@@ -611,6 +633,17 @@ def fastapi_openapi() -> tuple[bool, str]:
     return works, f"/openapi.json: OpenAPI {schema.get('openapi')} with paths {sorted(schema.get('paths', {}))}; /docs: {docs[0]}"
 
 
+def fastapi_testing() -> tuple[bool, str]:
+    try:
+        from fastapi.testclient import TestClient
+    except RuntimeError as error:
+        if "httpx2" in str(error):
+            return False, f"fastapi.testclient fails: {str(error).splitlines()[0]}"
+        raise
+    answer = TestClient(fastapi_app()).get("/")
+    return (answer.status_code, answer.text) == (200, "hi"), f"TestClient: {answers(answer.status_code, answer.text)}"
+
+
 # --------------------------------------------------------------------------
 # Pyramid
 # --------------------------------------------------------------------------
@@ -713,6 +746,20 @@ def pyramid_openapi() -> tuple[bool, str]:
     return no_openapi("pyramid", pyramid_app())
 
 
+def webtest_request(app: Any) -> tuple[bool, str]:
+    """One request through WebTest's TestApp, which wraps any WSGI app."""
+    try:
+        import webtest
+    except ImportError as error:
+        return False, f"no test client without WebTest: {error}"
+    answer = webtest.TestApp(app).get("/")
+    return (answer.status_int, answer.text) == (200, "hi"), f"webtest.TestApp: {answers(answer.status_int, answer.text)}"
+
+
+def pyramid_testing() -> tuple[bool, str]:
+    return webtest_request(pyramid_app())
+
+
 # --------------------------------------------------------------------------
 # Bottle
 # --------------------------------------------------------------------------
@@ -779,6 +826,10 @@ def bottle_validation() -> tuple[bool, str]:
 
 def bottle_openapi() -> tuple[bool, str]:
     return no_openapi("bottle", bottle_app())
+
+
+def bottle_testing() -> tuple[bool, str]:
+    return webtest_request(bottle_app())
 
 
 # --------------------------------------------------------------------------
@@ -851,6 +902,53 @@ def cherrypy_validation() -> tuple[bool, str]:
 
 def cherrypy_openapi() -> tuple[bool, str]:
     return no_openapi("cherrypy", cherrypy_app())
+
+
+CPWEBCASE = '''
+import cherrypy
+from cherrypy.test import helper
+
+class Root:
+    @cherrypy.expose
+    def index(self):
+        return "hi"
+
+class TestHello(helper.CPWebCase):
+    @staticmethod
+    def setup_server():
+        cherrypy.tree.mount(Root(), "/")
+
+    def test_hello(self):
+        self.getPage("/")
+        self.assertStatus("200 OK")
+        self.assertBody("hi")
+        print(f"PORT {self.PORT}")
+'''
+"""A test as CherryPy's documentation writes one: a `helper.CPWebCase`."""
+
+
+def cherrypy_testing() -> tuple[bool, str]:
+    """CherryPy's own test helper, run under pytest as its documentation runs it."""
+    try:
+        from cherrypy.test import helper  # noqa: F401
+    except ImportError as error:
+        if error.name != "pytest":
+            raise
+        return False, f"cherrypy.test.helper cannot be imported: {error}"
+    import contextlib
+
+    import pytest
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "test_hello.py").write_text(CPWEBCASE)
+        (Path(folder) / "pytest.ini").write_text("[pytest]\n")
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = pytest.main([folder, "-q", "-s", "-p", "no:cacheprovider", "-c", str(Path(folder) / "pytest.ini")])
+    printed = out.getvalue()
+    port = re.search(r"PORT (\d+)", printed)
+    summary = printed.strip().splitlines()[-1] if printed.strip() else ""
+    return code == 0 and port is not None, f"helper.CPWebCase under pytest: {summary}; served on port {port and port[1]}"
 
 
 # --------------------------------------------------------------------------
@@ -979,6 +1077,21 @@ def tornado_openapi() -> tuple[bool, str]:
     if schema[0] != 404 or docs[0] != 404 or found:
         return True, f"/openapi.json {schema[0]}, /docs {docs[0]}, mentioned in {found}"
     return False, "/openapi.json and /docs answer 404, and its code never mentions OpenAPI"
+
+
+def tornado_testing() -> tuple[bool, str]:
+    from tornado.testing import AsyncHTTPTestCase
+
+    class TestHello(AsyncHTTPTestCase):
+        def get_app(self) -> Any:
+            return tornado_app()
+
+        def test_hello(self) -> None:
+            answer = self.fetch("/")
+            self.assertEqual((answer.code, answer.body), (200, b"hi"))
+
+    passed, summary = unit_test(TestHello)
+    return passed, f"AsyncHTTPTestCase: {summary}"
 
 
 # --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from packaging.utils import canonicalize_name
 
-from guide import registry
+from guide import processes, registry
 from guide.paths import DOCS, ROOT
 from guide.render import features
 
@@ -186,17 +186,26 @@ def environments() -> dict[Env, list[str]]:
     return envs
 
 
+def port_held(env: Env) -> list[int]:
+    """Fixed ports the columns tried in `env` serve on (a test client
+    that picks its own), so no other run uses them meanwhile."""
+    fw, needs = env
+    return [DATA[fw][c]["port"] for c in environments()[env] if "port" in DATA[fw][c] and needs]
+
+
 @pytest.fixture(scope="module")
 def tried(tmp_path_factory: pytest.TempPathFactory) -> dict[Env, dict[str, Any]]:
     """Each clean environment built and every probe of it run: one process
     per environment, all at once, each reporting its columns in one go."""
     everything = installed()
     running: dict[Env, subprocess.Popen[str]] = {}
+    locks = []
     try:
         for env, columns in environments().items():
             fw, needs = env
             site = tmp_path_factory.mktemp(f"clean-{fw}")
             clean_site(features.closure(DATA[fw]["dist"], *needs), site, everything)
+            locks += [processes.port_lock(port) for port in port_held(env)]
             running[env] = subprocess.Popen(
                 [sys.executable, "-I", "-S", str(PROBES), str(site), fw, *columns],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=site)
@@ -211,6 +220,8 @@ def tried(tmp_path_factory: pytest.TempPathFactory) -> dict[Env, dict[str, Any]]
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+        for lock in locks:
+            lock.close()
 
 
 def outcome(report: dict[str, Any], env: Env, column: str) -> dict[str, Any]:
@@ -259,3 +270,14 @@ def test_flask_async_needs_only_what_django_brings() -> None:
     added = set(features.closure("flask[async]")) - set(features.closure("flask"))
     assert added == {"asgiref"} and "asgiref" in features.requirements("django"), (
         f"{WHERE}: flask[async] adds {sorted(added)}; Django requires {features.requirements('django')}")
+
+
+@pytest.mark.parametrize(("fw", "column"), [(fw, c) for fw in FRAMEWORKS for c in features.COLUMNS
+                                            if "port" in DATA[fw][c]])
+def test_fixed_port_is_the_one_it_serves_on(fw: str, column: str, tried: dict[Env, dict[str, Any]]) -> None:
+    """A test client that serves on a port of its own choosing serves where
+    the registry says, so the lock taken on that port keeps other runs away."""
+    needs = tuple(DATA[fw][column]["needs"])
+    shown = outcome(tried[(fw, needs)], (fw, needs), column)["shown"]
+    assert f"served on port {DATA[fw][column]['port']}" in shown, f"{WHERE}: {fw}.{column}: {shown}"
+

@@ -40,6 +40,7 @@ COLUMNS = {
     "websocket": "WebSocket",
     "validation": "Request validation",
     "openapi": "OpenAPI docs",
+    "testing": "Test client",
 }
 """The typed columns, in order, and their headings."""
 
