@@ -3,11 +3,13 @@ installed frameworks: measured cells recomputed another way, and each
 yes-or-no cell tried in a clean environment that holds only the framework
 and its own dependencies (tests/feature_probes.py): where the table says
 yes, the feature runs there; where it says no, the attempt shows it missing,
-and what the cell `needs` makes it run."""
+and what the cell `needs` makes it run. Then the releases table, against
+the installed metadata and the data file it comes from."""
 
 from __future__ import annotations
 
 import collections
+import datetime
 import json
 import re
 import subprocess
@@ -18,8 +20,9 @@ from typing import Any
 
 import pytest
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
-from guide import processes, registry
+from guide import processes, registry, releases
 from guide.paths import DOCS, ROOT
 from guide.render import features
 
@@ -112,9 +115,9 @@ def test_missing_items_api_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None
         features.lines("flask")
 
 
-@pytest.mark.parametrize("marker", ['{{ features() }}'])
+@pytest.mark.parametrize("marker", ['{{ features() }}', '{{ features("releases") }}'])
 def test_marker_is_on_the_page(marker: str) -> None:
-    """The matrix page carries the marker that renders its table."""
+    """The matrix page carries the markers that render its two tables."""
     page = (DOCS / features.PAGE).read_text()
     assert f"\n{marker}\n" in page, f"{features.PAGE} lacks the {marker} line"
 
@@ -281,3 +284,164 @@ def test_fixed_port_is_the_one_it_serves_on(fw: str, column: str, tried: dict[En
     shown = outcome(tried[(fw, needs)], (fw, needs), column)["shown"]
     assert f"served on port {DATA[fw][column]['port']}" in shown, f"{WHERE}: {fw}.{column}: {shown}"
 
+
+# --------------------------------------------------------------------------
+# The releases table: data with a source and a day, checked where it can be
+# --------------------------------------------------------------------------
+
+RELEASES = releases.load()
+DATA_FILE = "guide/releases.yml"
+CLASSIFIERS = {"BSD-3-Clause": "License :: OSI Approved :: BSD License",
+               "MIT": "License :: OSI Approved :: MIT License",
+               "Apache-2.0": "License :: OSI Approved :: Apache Software License"}
+"""The license classifier each licence goes with."""
+WORDING = {"BSD-3-Clause": ["Redistribution and use in source and binary forms", "Neither the name of"],
+           "MIT": ["Permission is hereby granted, free of charge"],
+           "Apache-2.0": ["Apache License", "Version 2.0"]}
+"""Words each licence's text holds (the third BSD clause is the one that starts "Neither the name")."""
+
+
+@pytest.mark.parametrize("fw", FRAMEWORKS)
+def test_release_facts_name_their_source_and_day(fw: str) -> None:
+    """Every framework has its licence and release history recorded (and
+    a support window at most), each with where and when it was read."""
+    facts = RELEASES.get(fw)
+    assert facts, f"{DATA_FILE} has no entry for {fw}: run `python -m guide.releases` with network"
+    assert {"licence", "releases"} <= facts.keys() <= {"licence", "releases", "support"}, f"{DATA_FILE}: {fw}: {sorted(facts)}"
+    for what, fact in facts.items():
+        assert fact.get("source"), f"{DATA_FILE}: {fw}.{what} names no source"
+        checked = fact.get("checked")
+        assert isinstance(checked, datetime.date) and checked <= datetime.date.today(), (
+            f"{DATA_FILE}: {fw}.{what} checked {checked!r}, not a day that has been")
+
+
+@pytest.mark.parametrize("fw", FRAMEWORKS)
+def test_latest_release_is_not_older_than_the_installed_one(fw: str) -> None:
+    """The installed version is at most the latest release recorded, which
+    is newer than the one before it, released no later than it was read."""
+    history = RELEASES[fw]["releases"]
+    latest, previous = history["latest"], history["previous"]
+    installed = Version(metadata.version(DATA[fw]["dist"]))
+    assert installed <= Version(latest["version"]), (
+        f"{DATA_FILE}: {fw} {installed} is installed, but the latest release recorded is {latest['version']}: "
+        "refresh it (`python -m guide.releases`)")
+    assert Version(previous["version"]) < Version(latest["version"]), f"{DATA_FILE}: {fw}: {previous} is not before {latest}"
+    assert previous["date"] <= latest["date"] <= history["checked"], f"{DATA_FILE}: {fw}: dates out of order"
+
+
+def licence_files(dist: str) -> list[str]:
+    d = metadata.distribution(dist)
+    return [Path(str(d.locate_file(f))).read_text(errors="replace") for f in d.files or []
+            if ".dist-info" in str(f) and f.name.upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
+
+
+@pytest.mark.parametrize("fw", FRAMEWORKS)
+def test_licence_is_the_installed_metadata_s(fw: str) -> None:
+    """The licence recorded is the installed package's `License-Expression`,
+    else its `License` field; where it states neither, its license
+    classifier and the licence file it ships agree with it."""
+    value = RELEASES[fw]["licence"]["value"]
+    meta = metadata.metadata(DATA[fw]["dist"])
+    stated = meta.get("License-Expression") or meta.get("License")
+    if stated:
+        assert stated.strip() == value, f"{DATA_FILE}: {fw} licence {value}, its metadata says {stated!r}"
+        return
+    assert CLASSIFIERS.get(value) in (meta.get_all("Classifier") or []), f"{DATA_FILE}: {fw}: no classifier for {value}"
+    texts = licence_files(DATA[fw]["dist"])
+    assert any(all(words in text for words in WORDING[value]) for text in texts), (
+        f"{DATA_FILE}: {fw} licence {value}: no licence file it ships reads like one")
+
+
+@pytest.mark.parametrize("fw", [fw for fw in FRAMEWORKS if "support" in RELEASES[fw]])
+def test_support_window_is_the_installed_series(fw: str) -> None:
+    """A support window is the installed release series', and its security
+    fixes outlast its mainstream support."""
+    window = RELEASES[fw]["support"]
+    installed = metadata.version(DATA[fw]["dist"])
+    assert window["series"] == releases.series(installed), f"{DATA_FILE}: {fw} window for {window['series']}, {installed} installed"
+    assert window["mainstream_until"] <= window["security_until"], f"{DATA_FILE}: {fw}: {window}"
+
+
+@pytest.mark.parametrize("fw", FRAMEWORKS)
+def test_release_row_shows_the_data(fw: str) -> None:
+    """The releases table shows the data recorded, and the Python versions
+    from the installed classifiers, read here without the renderer's code."""
+    facts = RELEASES[fw]
+    cells = dict(zip(features.RELEASE_HEADINGS, features.release_row(fw), strict=True))
+    meta = metadata.metadata(DATA[fw]["dist"])
+    minors = sorted(int(c.rsplit(".", 1)[1]) for c in meta.get_all("Classifier") or []
+                    if c.startswith("Programming Language :: Python :: 3.") and c.rsplit(".", 1)[1].isdigit())
+    latest = facts["releases"]["latest"]
+    expected = {
+        "Licence": f"`{facts['licence']['value']}`",
+        "Python": f"3.{minors[0]} to 3.{minors[-1]}" if minors else "no versions listed",
+        "Latest release": f"[{latest['version']}](https://pypi.org/project/{DATA[fw]['dist']}/{latest['version']}/), "
+                          f"{latest['date'].day} {latest['date']:%b %Y}",
+        "The one before": facts["releases"]["previous"]["version"],
+        "Support window": f"security fixes until {facts['support']['security_until'].day}"
+                          if "support" in facts else "no dates published",
+    }
+    for heading, text in expected.items():
+        assert text in cells[heading], f"{WHERE}: {fw} {heading} shows {cells[heading]!r}, expected {text!r}"
+    if requires := meta.get("Requires-Python"):
+        assert requires.replace(" ", "") in cells["Python"], f"{WHERE}: {fw} Python shows {cells['Python']!r}"
+
+
+@pytest.mark.parametrize(("days", "said"), [(0, "the same day"), (1, "1 day"), (9, "9 days"), (28, "4 weeks"),
+                                            (183, "6 months"), (930, "2 years 7 months"), (731, "2 years")])
+def test_time_between_releases_reads_naturally(days: int, said: str) -> None:
+    assert features.span(days) == said
+
+
+def pypi_payload(name: str, **info: Any) -> dict[str, Any]:
+    """A PyPI JSON payload in miniature: a pre-release, a yanked release
+    and a version PEP 440 cannot read above the two newest final ones."""
+    def files(day: str, yanked: bool = False) -> list[dict[str, Any]]:
+        return [{"upload_time_iso_8601": f"{day}T10:00:00.000000Z", "yanked": yanked},
+                {"upload_time_iso_8601": f"{day}T09:00:00.000000Z", "yanked": yanked}]
+
+    return {"info": {"name": name, "license_expression": None, "license": "", **info},
+            "releases": {"1.0": files("2024-01-02"), "1.1": files("2024-03-04"), "2.0": files("2025-05-06"),
+                         "2.1rc1": files("2025-06-01"), "2.1": files("2025-07-01", yanked=True),
+                         "2.2-final-x": files("2025-08-01"), "3.0": []}}
+
+
+def test_refresh_reads_every_fact_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`refresh()` (the weekly upgrade check's step) takes the two newest final
+    releases and the stated licence from PyPI, the support window of the
+    installed series from its source, writes the file and says what changed;
+    it keeps a licence PyPI does not state, and a window it cannot read."""
+    data = tmp_path / "releases.yml"
+    data.write_text(releases.DATA.read_text())
+    monkeypatch.setattr(releases, "DATA", data)
+    installed = releases.series(metadata.version("django"))
+    asked: list[str] = []
+
+    def fetch(url: str) -> dict[str, Any]:
+        asked.append(url)
+        if url.startswith("https://endoflife.date/"):
+            return {"result": {"name": "django", "releases": [
+                {"name": installed, "isLts": True, "eoasFrom": "2030-01-01", "eolFrom": "2031-02-03"}]}}
+        name = url.split("/")[4]
+        return pypi_payload(name, license_expression=None if name == "cherrypy" else "MIT")
+
+    changes = releases.refresh(fetch, datetime.date(2030, 6, 1))
+    after = releases.load()
+    assert after["flask"]["licence"] == {"value": "MIT", "source": "https://pypi.org/pypi/flask/json",
+                                         "checked": datetime.date(2030, 6, 1)}
+    assert after["cherrypy"]["licence"] == RELEASES["cherrypy"]["licence"]
+    assert after["bottle"]["releases"]["latest"] == {"version": "2.0", "date": datetime.date(2025, 5, 6)}
+    assert after["bottle"]["releases"]["previous"] == {"version": "1.1", "date": datetime.date(2024, 3, 4)}
+    assert after["django"]["support"]["security_until"] == datetime.date(2031, 2, 3)
+    assert any(c.startswith("Flask latest: ") and c.endswith(" -> 2.0 (2025-05-06)") for c in changes), changes
+    assert any(c.startswith("CherryPy: PyPI states no licence; kept") for c in changes), changes
+    assert len(asked) == len(FRAMEWORKS) + 1
+
+    def offline(url: str) -> dict[str, Any]:
+        if url.startswith("https://endoflife.date/"):
+            raise OSError("no network")
+        return fetch(url)
+
+    changes = releases.refresh(offline, datetime.date(2030, 6, 2))
+    assert releases.load()["django"]["support"]["checked"] == datetime.date(2030, 6, 1), "a window not read was re-dated"
+    assert any("support window not refreshed" in c for c in changes), changes
