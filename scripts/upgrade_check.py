@@ -1,11 +1,15 @@
 """Does the guide still hold with the newest releases of everything?
 
-Builds a separate environment (`.venv-latest`) with the newest release that
-`pyproject.toml` allows of every framework, server and tool (the lock file is
-ignored), runs the whole verification there, and reports which pages' checks
-broke and which versions changed. Exit status 1 if anything broke.
+First reads the Feature matrix's release facts again (`guide/releases.yml`:
+licences, latest releases, Django's support window) from PyPI's JSON API and
+their other sources, and reports what changed; without network it says so and
+goes on. Then builds a separate environment (`.venv-latest`) with the newest
+release that `pyproject.toml` allows of every framework, server and tool (the
+lock file is ignored), runs the whole verification there, and reports which
+pages' checks broke and which versions changed. Exit status 1 if anything broke.
 
-Usage: `make upgrade-check` (the weekly workflow runs the same target).
+Usage: `make upgrade-check` (the weekly workflow runs the same target);
+`python scripts/upgrade_check.py --releases` reads the release facts only.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
+from guide import releases
 from guide.paths import ROOT
 from guide.record import page_of  # the same page mapping the verification record uses
 
@@ -34,7 +39,23 @@ def versions(python: Path) -> dict[str, str]:
     return {p["name"].lower(): p["version"] for p in json.loads(out.stdout)}
 
 
+def refresh_releases() -> None:
+    """Read the release facts again and say what changed; the file is left
+    as it was if a source cannot be read."""
+    try:
+        changes = releases.refresh()
+    except (OSError, ValueError, LookupError) as error:  # no network: URLError is an OSError
+        print(f"Release facts not read again ({error}); {releases.DATA.relative_to(ROOT)} is unchanged.")
+        return
+    print(f"Release facts ({releases.DATA.relative_to(ROOT)}):")
+    for line in changes or ["unchanged"]:
+        print(f"  {line}")
+
+
 def main() -> int:
+    refresh_releases()
+    if "--releases" in sys.argv[1:]:
+        return 0
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     requirements = project["dependencies"] + project["optional-dependencies"]["dev"]
     python = VENV / "bin" / "python"
