@@ -181,6 +181,19 @@ def answers(status: int, text: str) -> str:
     return f"{status} {text.strip()[:120]!r}"
 
 
+ROUTED = ("/items/7", "/items/seven", "/nope")
+"""What every routing check asks for: an item by number, a number its route
+does not accept, a path no route matches."""
+
+
+def routed(got: list[tuple[int, str]], refused: int = 404) -> tuple[bool, str]:
+    """The answers to ROUTED: `item 7` from the route, `seven` turned away
+    with `refused`, a 404."""
+    item, seven, none = got
+    shown = f"/items/7: {answers(*item)}, /items/seven: {seven[0]}, /nope: {none[0]}"
+    return (item, seven[0], none[0]) == ((200, "item 7"), refused, 404), shown
+
+
 # --------------------------------------------------------------------------
 # Showing an absence
 # --------------------------------------------------------------------------
@@ -231,10 +244,14 @@ def no_engine(fw: str) -> tuple[bool, str]:
     return False, f"none of {ENGINES} can be imported, and {fw} ships no template module"
 
 
-def no_openapi(fw: str, app: Callable[..., Any]) -> tuple[bool, str]:
-    """A small app of the framework serves no schema and no docs page, and
-    the framework's own code never mentions OpenAPI."""
-    schema, docs = wsgi(app, "/openapi.json"), wsgi(app, "/docs")
+DOCS = ("/openapi.json", "/docs")
+"""Where FastAPI serves its schema and its docs page."""
+
+
+def no_openapi(fw: str, got: list[tuple[int, str]]) -> tuple[bool, str]:
+    """A small app of the framework, asked for DOCS, serves no schema and no
+    docs page, and the framework's own code never mentions OpenAPI."""
+    schema, docs = got
     found = mentions(fw, "openapi")
     if schema[0] != 404 or docs[0] != 404 or found:
         return True, f"/openapi.json {schema[0]}, /docs {docs[0]}, mentioned in {found}"
@@ -356,9 +373,7 @@ def django_routing() -> tuple[bool, str]:
     from django.test import Client
 
     client = Client()
-    item, wrong, none = client.get("/items/7"), client.get("/items/seven"), client.get("/nope")
-    shown = f"/items/7: {item.status_code} {item.content.decode()!r}, /items/seven: {wrong.status_code}, /nope: {none.status_code}"
-    return (item.status_code, item.content, wrong.status_code, none.status_code) == (200, b"item 7", 404, 404), shown
+    return routed([(r.status_code, r.content.decode()) for r in map(client.get, ROUTED)])
 
 
 def django_templates() -> tuple[bool, str]:
@@ -423,11 +438,7 @@ def django_openapi() -> tuple[bool, str]:
     from django.test import Client
 
     client = Client()
-    schema, docs = client.get("/openapi.json"), client.get("/docs")
-    found = mentions("django", "openapi")
-    if schema.status_code != 404 or docs.status_code != 404 or found:
-        return True, f"/openapi.json {schema.status_code}, /docs {docs.status_code}, mentioned in {found}"
-    return False, "/openapi.json and /docs answer 404, and its code never mentions OpenAPI"
+    return no_openapi("django", [(r.status_code, r.content.decode()) for r in map(client.get, DOCS)])
 
 
 def django_testing() -> tuple[bool, str]:
@@ -469,8 +480,7 @@ def flask_app() -> Any:
 
 def flask_routing() -> tuple[bool, str]:
     app = flask_app()
-    item, wrong, none = wsgi(app, "/items/7"), wsgi(app, "/items/seven"), wsgi(app, "/nope")
-    return (item, wrong[0], none[0]) == ((200, "item 7"), 404, 404), f"/items/7: {item}, /items/seven: {wrong[0]}, /nope: {none[0]}"
+    return routed([wsgi(app, path) for path in ROUTED])
 
 
 def flask_templates() -> tuple[bool, str]:
@@ -515,7 +525,8 @@ def flask_validation() -> tuple[bool, str]:
 
 
 def flask_openapi() -> tuple[bool, str]:
-    return no_openapi("flask", flask_app())
+    app = flask_app()
+    return no_openapi("flask", [wsgi(app, path) for path in DOCS])
 
 
 def flask_testing() -> tuple[bool, str]:
@@ -569,9 +580,7 @@ def fastapi_app() -> Any:
 
 def fastapi_routing() -> tuple[bool, str]:
     app = fastapi_app()
-    item, wrong, none = (asyncio.run(asgi(app, p)) for p in ("/items/7", "/items/seven", "/nope"))
-    shown = f"/items/7: {item}, /items/seven: {wrong[0]}, /nope: {none[0]}"
-    return (item, wrong[0], none[0]) == ((200, "item 7"), 422, 404), shown
+    return routed([asyncio.run(asgi(app, path)) for path in ROUTED], refused=422)
 
 
 def fastapi_templates() -> tuple[bool, str]:
@@ -685,11 +694,9 @@ def pyramid_routing() -> tuple[bool, str]:
     with Configurator(root_factory=lambda request: {"items": Items()}) as config:
         config.add_view(lambda context, request: Response(f"item {context.name}"), context=Item)
         traversal = config.make_wsgi_app()
-    dispatch = pyramid_app()
-    seen = {how: [wsgi(app, "/items/7"), wsgi(app, "/items/seven")[0], wsgi(app, "/nope")[0]]
-            for how, app in (("dispatch", dispatch), ("traversal", traversal))}
-    works = all(found == [(200, "item 7"), 404, 404] for found in seen.values())
-    return works, f"URL dispatch: {seen['dispatch']}; traversal: {seen['traversal']}"
+    (by_route, on_route), (by_tree, on_tree) = (routed([wsgi(app, path) for path in ROUTED])
+                                                for app in (pyramid_app(), traversal))
+    return by_route and by_tree, f"URL dispatch: {on_route}; traversal: {on_tree}"
 
 
 def pyramid_templates() -> tuple[bool, str]:
@@ -743,7 +750,8 @@ def pyramid_validation() -> tuple[bool, str]:
 
 
 def pyramid_openapi() -> tuple[bool, str]:
-    return no_openapi("pyramid", pyramid_app())
+    app = pyramid_app()
+    return no_openapi("pyramid", [wsgi(app, path) for path in DOCS])
 
 
 def webtest_request(app: Any) -> tuple[bool, str]:
@@ -791,8 +799,7 @@ def bottle_app() -> Any:
 
 def bottle_routing() -> tuple[bool, str]:
     app = bottle_app()
-    item, wrong, none = wsgi(app, "/items/7"), wsgi(app, "/items/seven"), wsgi(app, "/nope")
-    return (item, wrong[0], none[0]) == ((200, "item 7"), 404, 404), f"/items/7: {item}, /items/seven: {wrong[0]}, /nope: {none[0]}"
+    return routed([wsgi(app, path) for path in ROUTED])
 
 
 def bottle_templates() -> tuple[bool, str]:
@@ -825,7 +832,8 @@ def bottle_validation() -> tuple[bool, str]:
 
 
 def bottle_openapi() -> tuple[bool, str]:
-    return no_openapi("bottle", bottle_app())
+    app = bottle_app()
+    return no_openapi("bottle", [wsgi(app, path) for path in DOCS])
 
 
 def bottle_testing() -> tuple[bool, str]:
@@ -869,8 +877,7 @@ def cherrypy_app(**extra: Callable[..., Any]) -> Any:
 
 def cherrypy_routing() -> tuple[bool, str]:
     app = cherrypy_app()
-    item, wrong, none = wsgi(app, "/items/7"), wsgi(app, "/items/seven"), wsgi(app, "/nope")
-    return (item, wrong[0], none[0]) == ((200, "item 7"), 404, 404), f"/items/7: {item}, /items/seven: {wrong[0]}, /nope: {none[0]}"
+    return routed([wsgi(app, path) for path in ROUTED])
 
 
 def cherrypy_templates() -> tuple[bool, str]:
@@ -901,7 +908,8 @@ def cherrypy_validation() -> tuple[bool, str]:
 
 
 def cherrypy_openapi() -> tuple[bool, str]:
-    return no_openapi("cherrypy", cherrypy_app())
+    app = cherrypy_app()
+    return no_openapi("cherrypy", [wsgi(app, path) for path in DOCS])
 
 
 CPWEBCASE = '''
@@ -1019,10 +1027,9 @@ async def tornado_get(base: str, path: str, method: str = "GET", body: bytes | N
 
 def tornado_routing() -> tuple[bool, str]:
     async def use(base: str) -> Any:
-        return [await tornado_get(base, p) for p in ("/items/7", "/items/seven", "/nope")]
+        return [await tornado_get(base, path) for path in ROUTED]
 
-    item, wrong, none = tornado_serve(use)
-    return (item, wrong[0], none[0]) == ((200, "item 7"), 404, 404), f"/items/7: {item}, /items/seven: {wrong[0]}, /nope: {none[0]}"
+    return routed(tornado_serve(use))
 
 
 def tornado_templates() -> tuple[bool, str]:
@@ -1070,13 +1077,9 @@ def tornado_validation() -> tuple[bool, str]:
 
 def tornado_openapi() -> tuple[bool, str]:
     async def use(base: str) -> Any:
-        return [await tornado_get(base, p) for p in ("/openapi.json", "/docs")]
+        return [await tornado_get(base, path) for path in DOCS]
 
-    schema, docs = tornado_serve(use)
-    found = mentions("tornado", "openapi")
-    if schema[0] != 404 or docs[0] != 404 or found:
-        return True, f"/openapi.json {schema[0]}, /docs {docs[0]}, mentioned in {found}"
-    return False, "/openapi.json and /docs answer 404, and its code never mentions OpenAPI"
+    return no_openapi("tornado", tornado_serve(use))
 
 
 def tornado_testing() -> tuple[bool, str]:
