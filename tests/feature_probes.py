@@ -2,9 +2,9 @@
 
 `tests/test_features.py` runs this file as
 
-    python -I -S tests/feature_probes.py SITE FRAMEWORK COLUMN...
+    python -I -S tests/feature_probes.py SITE FRAMEWORK DIST COLUMN...
 
-where SITE is a folder that holds the framework's own distributions and
+with the framework's registry key and distribution, where SITE is a folder that holds the framework's own distributions and
 nothing else (plus, for a cell that names what it `needs`, those
 distributions). Isolated mode without the `site` module leaves the standard
 library and SITE as everything the import system and `importlib.metadata`
@@ -53,9 +53,9 @@ ORMS = ["sqlalchemy", "sqlmodel", "peewee", "pony", "tortoise", "mongoengine", "
 """The database layers a reader adds to a framework that has none."""
 ENGINES = ["jinja2", "mako", "chameleon", "genshi"]
 """The template engines a reader adds to a framework that has none."""
-DIST = {"django": "django", "flask": "flask", "fastapi": "fastapi", "pyramid": "pyramid",
-        "bottle": "bottle", "cherrypy": "cherrypy", "tornado": "tornado"}
-"""Each framework's distribution, which is also its top-level module."""
+DIST: dict[str, str] = {}
+"""The framework's distribution (from the command line), which is also its
+top-level module."""
 
 
 # --------------------------------------------------------------------------
@@ -1100,9 +1100,10 @@ def tornado_testing() -> tuple[bool, str]:
 # --------------------------------------------------------------------------
 
 
-def main(site: str, fw: str, columns: list[str]) -> dict[str, Any]:
+def main(site: str, fw: str, dist: str, columns: list[str]) -> dict[str, Any]:
     import site as sites
 
+    DIST[fw] = dist
     sites.addsitedir(site)  # as the interpreter reads site-packages: its .pth files too
     report: dict[str, Any] = {"seen": sorted(d.metadata["Name"] for d in metadata.distributions())}
     for column in columns:
@@ -1119,4 +1120,4 @@ def main(site: str, fw: str, columns: list[str]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1], sys.argv[2], sys.argv[3:])))
+    print(json.dumps(main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:])))

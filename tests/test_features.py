@@ -210,7 +210,7 @@ def tried(tmp_path_factory: pytest.TempPathFactory) -> dict[Env, dict[str, Any]]
             clean_site(features.closure(DATA[fw]["dist"], *needs), site, everything)
             locks += [processes.port_lock(port) for port in port_held(env)]
             running[env] = subprocess.Popen(
-                [sys.executable, "-I", "-S", str(PROBES), str(site), fw, *columns],
+                [sys.executable, "-I", "-S", str(PROBES), str(site), fw, DATA[fw]["dist"], *columns],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=site)
         reports = {}
         for env, proc in running.items():
