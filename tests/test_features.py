@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import collections
 import datetime
+import fcntl
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -189,26 +192,25 @@ def environments() -> dict[Env, list[str]]:
     return envs
 
 
-def port_held(env: Env) -> list[int]:
-    """Fixed ports the columns tried in `env` serve on (a test client
-    that picks its own), so no other run uses them meanwhile."""
-    fw, needs = env
-    return [DATA[fw][c]["port"] for c in environments()[env] if "port" in DATA[fw][c] and needs]
+def fixed_ports() -> set[int]:
+    """The ports a cell's check serves on because the framework fixes them
+    (CherryPy's test helper), which the run holds so no other run uses them."""
+    return {DATA[fw][c]["port"] for fw in FRAMEWORKS for c in features.COLUMNS if "port" in DATA[fw][c]}
 
 
-@pytest.fixture(scope="module")
-def tried(tmp_path_factory: pytest.TempPathFactory) -> dict[Env, dict[str, Any]]:
-    """Each clean environment built and every probe of it run: one process
-    per environment, all at once, each reporting its columns in one go."""
+def try_every_cell(to: Path) -> dict[Env, dict[str, Any]]:
+    """Each clean environment built under `to` and every probe of it run:
+    one process per environment, all at once, each reporting its columns in
+    one go."""
     everything = installed()
     running: dict[Env, subprocess.Popen[str]] = {}
-    locks = []
+    locks = [processes.port_lock(port) for port in sorted(fixed_ports())]
     try:
         for env, columns in environments().items():
             fw, needs = env
-            site = tmp_path_factory.mktemp(f"clean-{fw}")
+            site = to / "-".join([fw, *needs])
+            site.mkdir()
             clean_site(features.closure(DATA[fw]["dist"], *needs), site, everything)
-            locks += [processes.port_lock(port) for port in port_held(env)]
             running[env] = subprocess.Popen(
                 [sys.executable, "-I", "-S", str(PROBES), str(site), fw, DATA[fw]["dist"], *columns],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=site)
@@ -225,6 +227,21 @@ def tried(tmp_path_factory: pytest.TempPathFactory) -> dict[Env, dict[str, Any]]
                 proc.wait()
         for lock in locks:
             lock.close()
+
+
+@pytest.fixture(scope="session")
+def tried(tmp_path_factory: pytest.TempPathFactory) -> dict[Env, dict[str, Any]]:
+    """Every cell tried once per run: the first xdist worker to ask runs the
+    probes and writes their reports; the others wait for them and read them."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    saved = shared / "feature-probes.json"
+    with open(shared / "feature-probes.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not saved.exists():
+            reports = try_every_cell(Path(tempfile.mkdtemp(prefix="clean-", dir=shared)))
+            saved.write_text(json.dumps([[fw, list(needs), report] for (fw, needs), report in reports.items()]))
+    return {(fw, tuple(needs)): report for fw, needs, report in json.loads(saved.read_text())}
 
 
 def outcome(report: dict[str, Any], env: Env, column: str) -> dict[str, Any]:
