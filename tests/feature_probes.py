@@ -318,8 +318,9 @@ def unit_test(case: type[unittest.TestCase]) -> tuple[bool, str]:
 
 
 def django_setup() -> Any:
-    """Django configured as `startproject` would, with SQLite in memory and
-    one URLconf for every probe: `/items/<int:id>`, `/wait`, `/release`,
+    """Django configured in one `settings.configure(...)`: the apps,
+    middleware and templates its admin needs, SQLite in memory, and one
+    URLconf for every probe: `/items/<int:id>`, `/wait`, `/release`,
     `/admin/`, `/`."""
     import django
     from django.conf import settings
@@ -394,8 +395,9 @@ def django_orm_admin() -> tuple[bool, str]:
     User.objects.create_user("ada", password="not-a-secret")
     stored = User.objects.filter(username="ada").count()
     login = Client().get("/admin/login/")
-    shown = f"{stored} user stored and found; /admin/login/ {answers(login.status_code, '')}"
-    return stored == 1 and login.status_code == 200 and b"Django administration" in login.content, shown
+    titled = b"Django administration" in login.content
+    shown = f"{stored} user stored and found; /admin/login/ {login.status_code}, {'' if titled else 'not '}the admin's page"
+    return stored == 1 and login.status_code == 200 and titled, shown
 
 
 def django_async() -> tuple[bool, str]:
