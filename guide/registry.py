@@ -3,7 +3,10 @@
 Every fact about a framework (key, display name, distribution, in-process
 client, Items API, benchmark rows and their ports, feature-matrix cells) is
 written in that one file; page tables, the feature matrix, the benchmark, the
-Performance page and the leftover-port check all read it from here.
+Performance page and the leftover-port check all read it from here. The one
+exception is what a program reads from the network for the feature matrix
+(licences, release history, support windows): `guide/releases.yml`, written
+by `guide.releases.refresh`, keyed by the same framework keys.
 """
 
 from __future__ import annotations
