@@ -212,8 +212,7 @@ def config_note(data: dict[str, Any], key: str) -> str:
     parts = [server_name(data, key, server)]
     n = workers(server)
     if n is not None:
-        parts.append(f"{fmt_int(n)} worker{'s' if n != 1 else ''}" if n > 1 or "--workers" in server["command"]
-                     else "1 process")
+        parts.append(f"{fmt_int(n)} worker{'s' if n != 1 else ''}")
     lp = loop_parser(data, key)
     if lp:
         parts.append(lp)
@@ -285,7 +284,7 @@ def chart_rps(data: dict[str, Any], path: str = HELLO) -> str:
         bar_chart(f"Requests per second, GET {path}, each framework as its documentation serves it",
                   _rps_bars(data, rows, path, lambda k: documented_label(data, k), lambda k: False),
                   "requests/s (bar: median; whisker: slowest to fastest run)", fmt_int),
-        f"GET {path}: median requests/s of {n} runs, whisker from the slowest to the fastest run; "
+        f"GET {path}: median requests/s of {n} run{'s' if n != 1 else ''}, whisker from the slowest to the fastest run; "
         "under each name, its server and workers (the table above gives every command)."
         + (f" {missing}" if missing else ""),
     )
@@ -298,8 +297,8 @@ def chart_one_process(data: dict[str, Any], path: str = HELLO) -> str:
                   _rps_bars(data, one_process_rows(data), path, name,
                             lambda k: k not in data["frameworks"]),
                   "requests/s (bar: median; whisker: slowest to fastest run)", fmt_int),
-        f"GET {path}: median requests/s of {n} runs. Solid bars: the Compare page's own commands; "
-        "outlined bars: the same apps on another server or, for FastAPI, written with `async def`.",
+        f"GET {path}: median requests/s of {n} run{'s' if n != 1 else ''}. Solid bars: the Compare page's own commands; "
+        "outlined bars: the same apps on another server or, for FastAPI, written with async def.",
     )
 
 
