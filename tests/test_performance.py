@@ -297,10 +297,11 @@ def test_other_benchmarks_are_cited_with_their_sources(page: str) -> None:
     assert f"As their own pages and repositories gave them on {context['checked']}." in page
     assert {"techempower", "the_benchmarker"} <= set(context["benchmarks"])
     for key, bench in context["benchmarks"].items():
-        for field in ("url", "latest_url", "announced", "status_url"):
+        for field in ("url", "latest_url", "details_url", "status_url"):
             assert bench[field].startswith("https://"), (key, field)
         assert f"[{bench['name']}]({bench['url']})" in page, key
         assert f"[{bench['latest']}]({bench['latest_url']})" in page, key
+        assert f"[{bench['details']}]({bench['details_url']})" in page, key
         assert f"[{bench['status']}]({bench['status_url']})" in page, key
         for field in ("hardware", "servers", "load"):
             assert " ".join(bench[field].split()) in flat(page), (key, field)

@@ -614,7 +614,7 @@ def table_context() -> str:
     for b in ctx["benchmarks"].values():
         rows.append((
             f"[{b['name']}]({b['url']})",
-            f"[{b['latest']}]({b['latest_url']}) ([announced]({b['announced']})); "
+            f"[{b['latest']}]({b['latest_url']}) ([{b['details']}]({b['details_url']})); "
             f"[{b['status']}]({b['status_url']})",
             b["hardware"], b["servers"], b["load"],
         ))
