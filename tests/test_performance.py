@@ -593,6 +593,36 @@ def test_an_older_results_file_says_what_it_lacks(tmp_path: Path, monkeypatch: p
     assert "FastAPI, the same app with `async def` endpoints was not measured in this run (it did not run)" in page
 
 
+@pytest.mark.server
+def test_two_worker_processes_keep_two_stores(tmp_path: Path) -> None:
+    """The page says the Compare page runs one worker because several worker
+    processes would each keep a store of their own, so an item added through
+    one would be missing from the others. Two processes of the Compare Flask
+    app, each importing it as a gunicorn worker does, on two free ports: an
+    item added through one is found there, and not through the other."""
+    import shutil
+
+    from guide.clients import HTTPClient
+    from guide.processes import Server, free_port, quiet_env
+    from guide.walkthroughs import Command
+
+    shutil.copytree(walkthrough("compare.flask").source, tmp_path / "app")
+    ports = [free_port(), free_port()]
+    started = [Server(Command(f"gunicorn --bind 127.0.0.1:{port} app:app",
+                              output=(f"Listening at: http://127.0.0.1:{port}",)),
+                      port, tmp_path / "app", "two stores", quiet_env()) for port in ports]
+    with started[0], started[1]:
+        one, other = (HTTPClient(s.base_url) for s in started)
+        try:
+            added = one.request("POST", "/items", b'{"id": 7, "name": "Saw"}', {"Content-Type": "application/json"})
+            assert added.status == 201, added
+            assert one.get("/items/7").status == 200
+            assert other.get("/items/7").status == 404
+        finally:
+            one.close()
+            other.close()
+
+
 # --------------------------------------------------------------------------
 # Readable and accessible: headers, colours, figures as text
 # --------------------------------------------------------------------------
