@@ -738,3 +738,48 @@ def test_a_blocking_endpoint_holds_up_the_process_only_when_async(kind: str) -> 
         assert answer == {"released": True, "on_a_thread": True}, answer
     else:
         assert answer == {"released": False, "on_a_thread": False}, answer
+
+
+def test_the_servers_are_configured_as_the_page_says(page: str, data: dict[str, Any]) -> None:
+    """The page's account of each documented configuration is the registry's:
+    gunicorn with the documented worker count for Django, Flask and Bottle;
+    uvicorn with as many workers, uvloop and httptools for FastAPI; Tornado's
+    launcher forking one process per core; Pyramid and CherryPy on the Compare
+    page's own command, one process with a pool of threads (when the run
+    recorded threads). Node's reference server runs one process."""
+    rows = {key: fw.documented_row()[0] for key, fw in registry.frameworks().items()}
+    for key in ("django", "flask", "bottle"):
+        assert registry.targets()[rows[key]].command.startswith("gunicorn --workers {workers} "), key
+    fastapi = registry.targets()[rows["fastapi"]].command
+    assert fastapi.startswith("uvicorn ") and "--workers {workers} --loop uvloop --http httptools" in fastapi
+    launcher = ROOT / "bench" / "servers" / registry.targets()[rows["tornado"]].files[0]
+    assert "tornado.process.fork_processes(0)" in launcher.read_text(encoding="utf-8")
+    assert rows["pyramid"] == "pyramid" and rows["cherrypy"] == "cherrypy"
+    assert "for Pyramid and CherryPy the two are one" in flat(page)
+    for key in ("pyramid", "cherrypy"):
+        server = data["frameworks"][key]
+        assert server.get("processes", 1) == 1, (key, server.get("processes"))
+        if "threads" in server:
+            assert server["threads"] > 1, (key, server["threads"])
+    if "processes" in data["references"]["node_http"]:
+        assert data["references"]["node_http"]["processes"] == 1
+
+
+def test_what_the_install_lines_bring(page: str) -> None:
+    """The page says `fastapi[standard]` brings uvloop and httptools, and that
+    the Compare page's `pip install fastapi uvicorn` does not: as the installed
+    distributions' own requirements say."""
+    import importlib.metadata as md
+
+    def extra_only(dist: str, wanted: str) -> list[str]:
+        """`dist`'s requirements naming `wanted`, each only with an extra, never by default."""
+        found = [r for r in md.requires(dist) or [] if re.match(rf"{re.escape(wanted)}(?![\w-])", r)]
+        assert found and all(re.search(r"extra == [\"']", r) for r in found), (dist, found)
+        return found
+
+    assert any(re.search(r"extra == [\"']standard[\"']", r) for r in extra_only("fastapi", "uvicorn[standard]"))
+    for module in ("uvloop", "httptools"):
+        assert any(re.search(r"extra == [\"']standard[\"']", r) for r in extra_only("uvicorn", module)), module
+    install = walkthrough("compare.fastapi").step("install").commands
+    assert [c.line for c in install] == ["python -m pip install fastapi uvicorn"], install
+    assert "(what the Compare page's `pip install fastapi uvicorn` gives)" in flat(page)

@@ -791,6 +791,12 @@ def workers_here(data: dict[str, Any]) -> str:
     return f"{fmt_int(n)} on this machine's {fmt_int(data['machine']['usable_cores'])} cores"
 
 
+def documented_is_compare(data: dict[str, Any]) -> str:
+    """The frameworks whose documented row is the Compare page's own command."""
+    names = [fw.name for key, fw in registry.frameworks().items() if fw.documented_row()[0] == key]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names) or "none"
+
+
 def errors_total(data: dict[str, Any]) -> str:
     total = sum(ep["errors"] + ep["timeouts"] for s in servers(data).values()
                 for ep in (s.get("endpoints") or {}).values())
@@ -818,6 +824,7 @@ FIGURES: dict[str, Callable[[dict[str, Any]], str]] = {
     "date": lambda d: d["date"][:10],
     "cores": lambda d: fmt_int(d["machine"]["usable_cores"]),
     "workers": workers_here,
+    "documented_is_compare": documented_is_compare,
     "concurrency": lambda d: fmt_int(d["method"]["concurrency"]),
     "repetitions": lambda d: fmt_int(d["method"]["repetitions"]),
     "duration": lambda d: fmt_int(d["method"]["duration_s"]),
