@@ -520,7 +520,7 @@ def test_frameworks_have_their_own_axis(page: str, data: dict[str, Any]) -> None
     plot_end = charts.WIDTH - charts.RIGHT
     rows = measured(data)
     documented = {fw.name for fw in registry.frameworks().values() if fw.documented_row()[0] in rows}
-    single = {registry.label(k) for k, t in registry.variants().items()
+    single = {charts.plain(registry.label(k)) for k, t in registry.variants().items()
               if k in rows and not t.documented and "{workers}" not in t.command}
     one_worker = {registry.label(k) for k in data["frameworks"]} | single
     for title, expected in (("Requests per second, GET /items/1, each framework", documented),
@@ -656,6 +656,7 @@ def test_charts_use_the_page_colours_and_say_their_figures(page: str) -> None:
         values = texts[:-1]  # the last text is the axis's unit
         for value in values:
             assert value in desc.text, (value, desc.text[:300])
+            assert "`" not in value, value  # SVG shows Markdown's marks as they are
 
 
 # --------------------------------------------------------------------------

@@ -46,9 +46,15 @@ class Bar:
 WIDTH, LEFT, RIGHT, BAR_HEIGHT, TOP = 720, 290, 110, 18, 8
 
 
+def plain(text: str) -> str:
+    """A label as SVG shows it: Markdown's code marks have no meaning there."""
+    return text.replace("`", "")
+
+
 def bar_chart(title: str, bars: Sequence[Bar], unit: str, label: Callable[[float], str]) -> str:
     """A horizontal bar chart, one bar per row, on one linear axis from zero
     to the largest of its own bars."""
+    bars = [dataclasses.replace(b, label=plain(b.label), note=plain(b.note)) for b in bars]
     top_value = max([b.value for b in bars] + [b.high for b in bars if b.high] + [0]) or 1
     scale = (WIDTH - LEFT - RIGHT) / top_value
     row = 36 if any(b.note for b in bars) else 26
