@@ -100,8 +100,9 @@ def test_smoke_run_measures_every_server_and_stops_them(tmp_path: Path) -> None:
 def check_configuration(name: str, server: dict) -> None:
     """The server ran as its command says: uvicorn on the event loop and HTTP
     parser the command names (uvloop and httptools are compiled modules, seen
-    loaded in its memory, or absent), and a command with several workers has
-    them all (its group: one manager process and the workers)."""
+    loaded in its memory, or absent), `fastapi run` on uvloop and httptools as
+    the Performance page says, and a command with several workers has them
+    all (its group: one manager process and the workers)."""
     words = server["command"].split()
     named = dict(zip(words, words[1:]))
     if "--loop" in named:
@@ -110,5 +111,7 @@ def check_configuration(name: str, server: dict) -> None:
         assert server["loaded"]["httptools"] is (named["--http"] == "httptools"), (name, server["loaded"])
     if "--workers" in named:
         assert server["processes"] >= int(named["--workers"]) + 1, (name, server["processes"])
+    if words[:2] == ["fastapi", "run"]:  # FastAPI's documented command: uvicorn as fastapi[standard] installs it
+        assert server["loaded"] == {"uvloop": True, "httptools": True}, (name, server["loaded"])
     if name == "tornado_processes":
         assert server["processes"] == os.cpu_count() + 1, (name, server["processes"])

@@ -76,7 +76,7 @@ MADE_UP_VARIANTS = {
     "django_uvicorn": ("uvicorn made-up-django:application --port 9016", 1, True),
     "flask_gunicorn_workers": ("gunicorn --workers 5 made-up:app", 6, None),
     "flask_gunicorn_gthread": ("gunicorn --worker-class gthread made-up:app", 2, None),
-    "fastapi_workers": ("uvicorn made-up:app --port 9021 --workers 5", 7, True),
+    "fastapi_workers": ("fastapi run made-up.py --port 9021 --workers 5", 7, True),
     "fastapi_async": ("uvicorn made-up-async:app --port 9022", 1, True),
     "fastapi_h11": ("uvicorn made-up:app --port 9023 --loop asyncio --http h11", 1, False),
     "bottle_gunicorn_workers": ("gunicorn --workers 5 made-up-bottle:app", 6, None),
@@ -451,7 +451,7 @@ def test_every_row_shows_its_configuration(page: str, data: dict[str, Any]) -> N
         assert cells[1] == f"`{server['command']}`", key
         assert cells[2] == n(expected_workers(server)), (key, cells)
         assert cells[3] == (n(server["threads"]) if "threads" in server else "not recorded"), (key, cells)
-        if server["command"].startswith("uvicorn"):
+        if server["command"].startswith(("uvicorn ", "fastapi run ")):
             loaded = server.get("loaded")
             if loaded is None and {packages.get("uvloop"), packages.get("httptools")} == {"not installed"}:
                 loaded = {"uvloop": False, "httptools": False}
@@ -744,7 +744,8 @@ def test_a_blocking_endpoint_holds_up_the_process_only_when_async(kind: str) -> 
 def test_the_servers_are_configured_as_the_page_says(page: str, data: dict[str, Any]) -> None:
     """The page's account of each documented configuration is the registry's:
     gunicorn with the documented worker count for Django, Flask and Bottle;
-    uvicorn with as many workers, uvloop and httptools for FastAPI; Tornado's
+    `fastapi run` with as many workers for FastAPI (uvloop and httptools
+    loaded, when the run recorded it); Tornado's
     launcher forking one process per core; Pyramid and CherryPy on the Compare
     page's own command, one process with a pool of threads (when the run
     recorded threads). Node's reference server runs one process."""
@@ -752,7 +753,9 @@ def test_the_servers_are_configured_as_the_page_says(page: str, data: dict[str, 
     for key in ("django", "flask", "bottle"):
         assert registry.targets()[rows[key]].command.startswith("gunicorn --workers {workers} "), key
     fastapi = registry.targets()[rows["fastapi"]].command
-    assert fastapi.startswith("uvicorn ") and "--workers {workers} --loop uvloop --http httptools" in fastapi
+    assert fastapi.startswith("fastapi run ") and "--workers {workers}" in fastapi, fastapi
+    if "loaded" in measured(data).get(rows["fastapi"], {}):
+        assert measured(data)[rows["fastapi"]]["loaded"] == {"uvloop": True, "httptools": True}
     launcher = ROOT / "bench" / "servers" / registry.targets()[rows["tornado"]].files[0]
     assert "tornado.process.fork_processes(0)" in launcher.read_text(encoding="utf-8")
     assert rows["pyramid"] == "pyramid" and rows["cherrypy"] == "cherrypy"

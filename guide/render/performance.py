@@ -188,7 +188,7 @@ def loop_parser(data: dict[str, Any], key: str) -> str | None:
     asyncio and h11 when uvloop and httptools were not installed at all.
     None for other servers, or when it cannot be known."""
     server = servers(data)[key]
-    if not server.get("command", "").startswith("uvicorn"):
+    if not uvicorn_row(server):
         return None
     loaded = server.get("loaded")
     if loaded is None:
@@ -203,7 +203,12 @@ def server_name(data: dict[str, Any], key: str, server: dict[str, Any]) -> str:
     program = server.get("command", "").split()[0] if server.get("command") else ""
     if program == "python":
         return BUILT_IN.get(framework_of(data, key), "Python")
-    return {"waitress-serve": "waitress", "node": "Node.js"}.get(program, program)
+    return {"waitress-serve": "waitress", "node": "Node.js", "fastapi": "fastapi run"}.get(program, program)
+
+
+def uvicorn_row(server: dict[str, Any]) -> bool:
+    """Served by uvicorn: `uvicorn ...`, or `fastapi run`, which starts it."""
+    return server.get("command", "").startswith(("uvicorn ", "fastapi run "))
 
 
 def config_note(data: dict[str, Any], key: str) -> str:
@@ -216,7 +221,7 @@ def config_note(data: dict[str, Any], key: str) -> str:
     lp = loop_parser(data, key)
     if lp:
         parts.append(lp)
-    elif server.get("command", "").startswith("uvicorn"):
+    elif uvicorn_row(server):
         parts.append("loop not recorded")
     return ", ".join(parts)
 
@@ -371,7 +376,7 @@ def table_config(data: dict[str, Any]) -> str:
             f"`{s['command']}`",
             fmt_int(n) if n is not None else "–",
             fmt_int(s["threads"]) if s.get("threads") is not None else "not recorded",
-            loop_parser(data, key) or ("not recorded" if s.get("command", "").startswith("uvicorn") else "–"),
+            loop_parser(data, key) or ("not recorded" if uvicorn_row(s) else "–"),
             why,
         ]) + " |")
     return "\n".join(lines)
