@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -139,7 +140,12 @@ installed files under it: those files' path parts."""
 def installed() -> Installed:
     """Who installed what, from every installed distribution's RECORD."""
     found: Installed = collections.defaultdict(lambda: collections.defaultdict(dict))
+    # Only what is installed in the environment's own site folders: once
+    # pkg_resources is imported, copies vendored inside setuptools show up too.
+    sites = {Path(sysconfig.get_paths()[key]) for key in ("purelib", "platlib")}
     for dist in metadata.distributions():
+        if Path(str(dist.locate_file(""))) not in sites:
+            continue
         name = canonicalize_name(dist.metadata["Name"])
         tops = found[Path(str(dist.locate_file("")))]
         for file in dist.files or []:
