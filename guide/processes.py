@@ -301,6 +301,8 @@ class Server:
         self.command, self.port, self.cwd, self.context = command, port, cwd, context
         self.env = env or reader_env()
         self.lines: list[str] = []
+        self.last_output = 0.0
+        """When the server last printed a line (time.monotonic)."""
         self.base_url = f"http://127.0.0.1:{port}"
 
     @property
@@ -338,6 +340,7 @@ class Server:
         assert self.proc.stdout
         for line in self.proc.stdout:
             self.lines.append(line.rstrip("\n"))
+            self.last_output = time.monotonic()
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
@@ -351,7 +354,7 @@ class Server:
             printed = all(text in self.output for text in self.command.output)
             if printed and not port_is_free(self.port):
                 return
-            time.sleep(0.05)
+            time.sleep(0.01)
         missing = [t for t in self.command.output if t not in self.output]
         raise AssertionError(
             f"{self.context}: `{self.command.line}` did not "
@@ -366,14 +369,13 @@ class Server:
         finally:
             self.lock.close()
 
-    def _settle(self, quiet: float = 0.3, limit: float = 3.0) -> None:
+    def _settle(self, quiet: float = 0.02, limit: float = 1.0) -> None:
         # A reader presses Ctrl-C after the last page has loaded, not while the
-        # server is still logging it: wait until its output has been quiet.
+        # server is still writing its log line for it: wait until the server
+        # has written nothing for a moment (usually it has long finished).
         deadline = time.monotonic() + limit
-        seen = -1
-        while time.monotonic() < deadline and seen != len(self.lines):
-            seen = len(self.lines)
-            time.sleep(quiet)
+        while time.monotonic() < min(deadline, self.last_output + quiet):
+            time.sleep(quiet / 4)
 
     def printed(self, text: str, times: int = 1, timeout: float = 5.0) -> bool:
         """True once the server has printed `text` (at least `times` times);

@@ -14,6 +14,7 @@ puts them side by side. The "Verified" box on each framework page
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import platform
 from importlib import metadata
@@ -49,8 +50,15 @@ def path_for(python: str) -> Path:
 
 
 def records() -> list[dict[str, Any]]:
-    """Every record where the site is built, oldest Python first."""
-    found = [json.loads(p.read_text()) for p in sorted(paths.RECORDS.glob("python-*.json"))]
+    """Every record where the site is built, oldest Python first (read once
+    per version of the files: every framework page's box asks)."""
+    files = tuple((p, p.stat().st_mtime_ns) for p in sorted(paths.RECORDS.glob("python-*.json")))
+    return _read(files)
+
+
+@functools.lru_cache(maxsize=4)
+def _read(files: tuple[tuple[Path, int], ...]) -> list[dict[str, Any]]:
+    found = [json.loads(p.read_text()) for p, _ in files]
     return sorted(found, key=lambda r: tuple(int(x) for x in r["python"].split(".")))
 
 

@@ -41,6 +41,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from guide import registry, releases
+from guide.cache import unless_changed
 from guide.paths import ROOT
 
 PAGE = "features.md"
@@ -145,6 +146,7 @@ def row(key: str) -> list[str]:
     ]
 
 
+@unless_changed("guide/*.yml", "snippets/compare/**/*", ".venv/lib/*/site-packages/*.dist-info/METADATA")
 def table(which: str = "features") -> str:
     """The Markdown table, then the list of dependencies that were counted;
     or, for `"releases"`, the releases table."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from guide.cache import unless_changed
 from guide.paths import ROOT
 
 FOLDERS = ("guide", "bench", "scripts", "tests")
@@ -55,6 +56,7 @@ def _entries(folder: Path, prefix: str) -> list[tuple[str, str]]:
     return lines
 
 
+@unless_changed("guide/**/*", "bench/**/*", "scripts/*", "tests/*")
 def tree() -> str:
     """A text block: every file of the code folders and what it is for."""
     rows: list[tuple[str, str]] = []

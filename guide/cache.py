@@ -1,0 +1,38 @@
+"""Results kept while the files they were made from stay unchanged.
+
+`mkdocs serve` rebuilds every page on every edit, and a few markers read a
+lot to render (every installed distribution's metadata, every module's
+docstring). Keyed on the modification times of the files they read, their
+results are reused until one of those files changes, so an edit shows sooner.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from guide.paths import ROOT
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def unless_changed(*patterns: str) -> Callable[[F], F]:
+    """Reuse a function's result while no file matching `patterns` (globs
+    under the repository root) is added, removed or modified."""
+
+    def wrap(function: F) -> F:
+        results: dict[tuple[Any, ...], Any] = {}
+
+        @functools.wraps(function)
+        def cached(*args: Any) -> Any:
+            files = tuple(sorted((str(p), p.stat().st_mtime_ns) for pattern in patterns for p in ROOT.glob(pattern)))
+            key = (args, files)
+            if key not in results:
+                results.clear()
+                results[key] = function(*args)
+            return results[key]
+
+        return cached  # type: ignore[return-value]
+
+    return wrap
