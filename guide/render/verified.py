@@ -1,4 +1,5 @@
-"""The "Verified with" box under a framework page's title:
+"""The "Verified with" box under a framework page's title ("Not verified in
+this build" where no verification run is recorded):
 
 ```text
 {{ verified("flask") }}
@@ -59,7 +60,11 @@ def box(page: str) -> str:
     else:
         when = "No verification run has been recorded where this copy of the site was built."
     kind = "success" if result and not result["failed"] else "warning"
+    built_with = f"{names} on Python {platform.python_version()}"
+    # With no run recorded, the box must not claim what no run showed.
+    title = f"Verified with {built_with}" if result else "Not verified in this build"
+    versions = "" if result else f"Built with {built_with}. "
     return (
-        f'!!! {kind} "Verified with {names} on Python {platform.python_version()}"\n\n'
-        f"    {when} [How the examples are checked](verification.md).\n"
+        f'!!! {kind} "{title}"\n\n'
+        f"    {versions}{when} [How the examples are checked](verification.md).\n"
     )
