@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,8 +27,13 @@ class Visit:
     """A URL the page tells the reader to open, and what they will see there.
 
     `status` and `content_type` are compared exactly; then `json` (parsed and
-    compared), `body` (the exact text), and each of `contains` (a substring).
-    A `ws://` URL is a WebSocket: `send` each message, expect `receive`.
+    compared), `body` (the exact text), and each of `contains` (a substring of
+    the answer, which the page shows as a browser displays it) and of
+    `source_contains` (a substring the page does not show, such as the address
+    of a script: markup a reader never reads). A URL that answers with a
+    redirect says so: `redirect_status` and `redirects_to` (its `Location`)
+    describe the first answer, the other fields the page it leads to. A
+    `ws://` URL is a WebSocket: `send` each message, expect `receive`.
     """
 
     url: str
@@ -36,6 +43,9 @@ class Visit:
     json: Any = None
     body: str | None = None
     contains: tuple[str, ...] = ()
+    source_contains: tuple[str, ...] = ()
+    redirect_status: int | None = None
+    redirects_to: str | None = None
     send: tuple[str, ...] = ()
     receive: tuple[str, ...] = ()
 
@@ -48,6 +58,16 @@ class Visit:
     @property
     def is_websocket(self) -> bool:
         return self.url.startswith("ws")
+
+    @property
+    def is_html(self) -> bool:
+        """True for an HTML answer, which the reader reads in a browser."""
+        return (self.content_type or "").split(";")[0].strip().lower() == "text/html"
+
+
+def shown(fragment: str) -> str:
+    """A fragment of HTML as a browser displays it: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]*>", "", fragment))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,7 +176,9 @@ def _visit(raw: dict[str, Any]) -> Visit:
     unknown = set(raw) - fields
     if unknown:
         raise ValueError(f"unknown visit keys {sorted(unknown)} in {raw}")
-    for key in ("contains", "send", "receive"):
+    if ("redirect_status" in raw) != ("redirects_to" in raw):
+        raise ValueError(f"a redirect needs both redirect_status and redirects_to: {raw}")
+    for key in ("contains", "source_contains", "send", "receive"):
         if key in raw:
             raw = {**raw, key: tuple(_strings(raw[key]))}
     return Visit(**raw)

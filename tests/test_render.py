@@ -49,3 +49,33 @@ def test_python_markdown_runs_the_extension_by_name() -> None:
     """Any builder that loads `guide.render` as an extension renders the markers."""
     html = markdown.markdown('{{ visit("flask.hello.serve") }}', extensions=["guide.render"])
     assert '<a href="http://127.0.0.1:' in html and "{{" not in html
+
+
+def test_a_visit_says_what_the_reader_sees() -> None:
+    """JSON is called JSON; an HTML answer is quoted as a browser shows it,
+    with its entities decoded; what only a test looks for (a script's
+    address) is not shown; a redirect is named with its status."""
+    fastapi = render.render_marker("visit", "fastapi.items.serve")
+    assert 'JSON that includes `"/items/"`' in fastapi
+    assert "a page that shows `FastAPI - Swagger UI`" in fastapi and "cdn.jsdelivr.net" not in fastapi
+    bottle = render.render_marker("visit", "bottle.service.serve")
+    assert "a page that shows `Not found: '/square/five'`" in bottle and "&#039;" not in bottle
+    assert 'title="HTML source"' in bottle  # the escaped greeting is shown as the source it is
+    django = render.render_marker("visit", "django.blog.serve")
+    assert "It redirects (302) to `/admin/login/?next=/admin/`, which answers with status 200" in django
+
+
+def test_the_verified_box_claims_only_a_recorded_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a run recorded for the page, the box says "Verified with"; with
+    none, its title says so and it claims nothing."""
+    from guide import record
+    from guide.render import verified
+
+    monkeypatch.setattr(record, "read", lambda: {})
+    box = verified.box("flask")
+    assert box.startswith('!!! warning "Not verified in this build"') and "Verified with" not in box
+    assert "No verification run has been recorded" in box
+    run = {"finished": "2026-01-02T03:04:05+00:00", "python": "3.11.7", "pages": {"flask": {"passed": 9, "failed": 0}}}
+    monkeypatch.setattr(record, "read", lambda: run)
+    box = verified.box("flask")
+    assert box.startswith('!!! success "Verified with Flask ') and "all 9 checks for this page passed" in box

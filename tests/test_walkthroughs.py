@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from guide.checks import bad_urls, check_polite, check_visit, where
-from guide.clients import client_for, http_get
+from guide.clients import Response, client_for, http_get
 from guide.processes import listening_addresses
 from guide.reader import Reader, visit_live
-from guide.walkthroughs import Step, Walkthrough, walkthroughs
+from guide.walkthroughs import Step, Visit, Walkthrough, walkthroughs
 
 WALKTHROUGHS = walkthroughs()
 SERVES = [(w, s) for w in WALKTHROUGHS for s in w.servers]
@@ -77,3 +77,34 @@ def test_as_reader(w: Walkthrough, tmp_path: Path) -> None:
             f"{context}: Ctrl-C ended `{server.command.line}` with exit code "
             f"{server.returncode}:\n{server.output[-2000:]}"
         )
+
+
+# --------------------------------------------------------------------------
+# What the check of one URL holds a page to, on answers made up for it
+# --------------------------------------------------------------------------
+
+
+def test_a_redirect_is_checked_and_must_be_named() -> None:
+    """A URL that answers with a redirect must say so, with its status and
+    target; one that names a redirect must get exactly that one."""
+    login = Response(200, "text/html", "<title>Log in</title>", redirects=((302, "/login/"),))
+    with pytest.raises(AssertionError, match=r"it redirects \(302 to '/login/'\); the page does not say so"):
+        check_visit(login, Visit("http://x/admin/"), "page")
+    named = Visit("http://x/admin/", redirect_status=302, redirects_to="/login/")
+    check_visit(login, named, "page")
+    with pytest.raises(AssertionError, match=r"page says a 301 redirect to '/login/'"):
+        check_visit(login, Visit("http://x/admin/", redirect_status=301, redirects_to="/login/"), "page")
+    with pytest.raises(AssertionError, match="first answer not a redirect"):
+        check_visit(Response(200, "text/html", "<title>Log in</title>"), named, "page")
+
+
+def test_html_the_page_shows_is_what_a_browser_shows() -> None:
+    """`contains` of an HTML answer is its source and, decoded, its visible
+    text; `source_contains` is only its source."""
+    page = '<p>Not found: &#039;/x&#039;</p><script src="https://cdn.example/ui.js"></script>'
+    answer = Response(404, "text/html", page)
+    html_visit = {"url": "http://x/x", "status": 404, "content_type": "text/html"}
+    check_visit(answer, Visit(**html_visit, contains=("Not found: &#039;/x&#039;",)), "page")
+    check_visit(answer, Visit(**html_visit, source_contains=("cdn.example/ui.js",)), "page")
+    with pytest.raises(AssertionError, match="a browser does not show 'cdn.example/ui.js'"):
+        check_visit(answer, Visit(**html_visit, contains=("cdn.example/ui.js",)), "page")

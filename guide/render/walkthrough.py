@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from guide.walkthroughs import Visit, step
+from guide.walkthroughs import Visit, shown, step
 
 
 def run(ref: str) -> str:
@@ -25,8 +25,8 @@ def run(ref: str) -> str:
     transcript = []
     for c in commands:
         for question, answer in c.answers:
-            shown = "" if answer in c.secret else answer
-            transcript.append(f"{question}: {shown}".rstrip())
+            typed = "" if answer in c.secret else answer
+            transcript.append(f"{question}: {typed}".rstrip())
         transcript.extend(c.output)
     if transcript:
         body = "\n".join(transcript)
@@ -60,15 +60,33 @@ def _item(v: Visit) -> str:
             "text", "\n".join(v.receive), 'title="Messages received"'
         )
     kind = f", `{v.content_type.split(';')[0]}`" if v.content_type else ""
-    head += f" (status {v.status}{kind})"
+    if v.redirects_to is not None:
+        head += (
+            f". It redirects ({v.redirect_status}) to `{v.redirects_to}`, which answers"
+            f" with status {v.status}{kind}"
+        )
+    else:
+        head += f" (status {v.status}{kind})"
     if v.json is not None:
         return f"{head}:\n\n" + _nested("json", json.dumps(v.json, indent=2, ensure_ascii=False)) + "\n"
     if v.body is not None:
-        return f"{head}:\n\n" + _nested("text", v.body) + "\n"
+        # HTML whose source differs from what a browser displays is labelled as source.
+        title = 'title="HTML source"' if v.is_html and shown(v.body) != v.body else ""
+        return f"{head}:\n\n" + _nested("text", v.body, title) + "\n"
     if v.contains:
-        quoted = ", ".join(f"`{c}`" for c in v.contains)
-        return f"{head}: a page that includes {quoted}"
+        if v.is_html:
+            quoted = ", ".join(_code(shown(c)) for c in v.contains)
+            return f"{head}: a page that shows {quoted}"
+        what = "JSON" if "json" in (v.content_type or "") else "an answer"
+        return f"{head}: {what} that includes " + ", ".join(_code(c) for c in v.contains)
     return head
+
+
+def _code(text: str) -> str:
+    """Inline code for any text, backticks in it included."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _nested(lang: str, text: str, options: str = "") -> str:
