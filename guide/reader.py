@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import getpass
+import io
 import shlex
 import shutil
 import subprocess
@@ -15,7 +17,7 @@ from pathlib import Path
 from guide.checks import check_visit, check_websocket, where
 from guide.clients import http_get
 from guide.processes import Server, reader_env
-from guide.walkthroughs import Command, Step, Visit, Walkthrough
+from guide.walkthroughs import LOGIN, Command, Step, Visit, Walkthrough
 
 COMMAND_TIMEOUT = 120.0
 """Seconds one typed command may take."""
@@ -52,7 +54,7 @@ class Reader:
         if not self.installs and words[1:4] == ["-m", "pip", "install"]:
             return ""
         if command.answers:
-            output, code = self._interact(command)
+            output, code = self._interact(command, context)
         else:
             proc = subprocess.run(
                 words,
@@ -74,20 +76,33 @@ class Reader:
                 )
         return output
 
-    def _interact(self, command: Command) -> tuple[str, int]:
+    def _interact(self, command: Command, context: str) -> tuple[str, int]:
+        """Answer each prompt, which must be printed exactly as the page shows
+        it; return the whole transcript, which must not show a secret answer."""
         import pexpect
 
         child = pexpect.spawn(
             command.line, cwd=str(self.cwd), env=self.env, encoding="utf-8", timeout=30
         )
+        child.logfile_read = transcript = io.StringIO()
         try:
             for question, answer in command.answers:
-                child.expect_exact(question)
+                prompt = question.replace(LOGIN, getpass.getuser())
+                try:
+                    child.expect_exact(prompt)
+                except (pexpect.TIMEOUT, pexpect.EOF):
+                    raise AssertionError(
+                        f"{context}: `{command.line}` never printed the prompt {prompt!r} the "
+                        f"page shows; it printed:\n{child.before}"
+                    ) from None
                 child.sendline(answer)
             child.expect(pexpect.EOF)
         finally:
             child.close()
-        return child.before or "", child.exitstatus or 0
+        shown = [secret for secret in command.secret if secret in transcript.getvalue()]
+        if shown:
+            raise AssertionError(f"{context}: `{command.line}` showed the secret answer {shown[0]!r}")
+        return transcript.getvalue(), child.exitstatus or 0
 
     def copy(self, relative: str) -> None:
         """Save a snippet file where the reader saves it."""

@@ -70,9 +70,20 @@ def shown(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", fragment))
 
 
+LOGIN = "{login}"
+"""In a prompt, the name of the account the reader is logged in as (Django's
+`createsuperuser` offers it as the default username): the verification
+expects its own there, and the page shows `LOGIN_SHOWN`, which it explains."""
+LOGIN_SHOWN = "<your login name>"
+
+
 @dataclasses.dataclass(frozen=True)
 class Command:
-    """One line the reader types, the output it prints, the answers it asks for."""
+    """One line the reader types, the output it prints, the answers it asks for.
+
+    Each of `answers` is `(prompt, answer)`: the prompt exactly as the program
+    prints it (`LOGIN` standing for the reader's login name), and what the
+    reader types; an answer in `secret` is typed but never shown."""
 
     line: str
     output: tuple[str, ...] = ()

@@ -79,3 +79,14 @@ def test_the_verified_box_claims_only_a_recorded_run(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(record, "read", lambda: run)
     box = verified.box("flask")
     assert box.startswith('!!! success "Verified with Flask ') and "all 9 checks for this page passed" in box
+
+
+def test_a_transcript_shows_each_prompt_as_printed() -> None:
+    """Prompts appear exactly as the program prints them, the reader's login
+    name as the placeholder the page explains, and secret answers left out."""
+    block = render.render_marker("run", "django.blog.superuser")
+    transcript = block.split('```text title="Among what it prints"\n', 1)[1]
+    assert transcript.startswith(
+        "Username (leave blank to use '<your login name>'): admin\n"
+        "Email address: admin@example.com\nPassword:\nPassword (again):\n"
+    ), transcript

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from guide.walkthroughs import Visit, shown, step
+from guide.walkthroughs import LOGIN, LOGIN_SHOWN, Visit, shown, step
 
 
 def run(ref: str) -> str:
@@ -26,7 +26,7 @@ def run(ref: str) -> str:
     for c in commands:
         for question, answer in c.answers:
             typed = "" if answer in c.secret else answer
-            transcript.append(f"{question}: {typed}".rstrip())
+            transcript.append(f"{question.replace(LOGIN, LOGIN_SHOWN)}{typed}".rstrip())
         transcript.extend(c.output)
     if transcript:
         body = "\n".join(transcript)
