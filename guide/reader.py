@@ -26,8 +26,17 @@ COMMAND_TIMEOUT = 120.0
 class Reader:
     """Follows a walkthrough in a fresh temporary folder, as a reader would.
 
+    The reader's terminal is one where a virtual environment is active. Each
+    framework page opens with one shared block that creates and activates it
+    (`guide.walkthroughs.venv()`; `test_virtual_environment` runs it for real);
+    here the test run's own environment, which holds what every page
+    installs, stands in for it: `reader_env` puts its commands first on
+    PATH, as activating does.
+
     The folder is `<tmp>/snippets/<page>/<folder>`, mirroring the repo,
-    so coverage maps the copied files back to `snippets/`. With
+    so coverage maps the copied files back to `snippets/`. A walkthrough
+    that starts with `mkdir <folder>` (then `cd <folder>`) starts one level
+    up and makes that folder itself, with the page's commands. With
     `installs=False` the page's `pip install` lines are skipped (a test that
     only needs the server; `test_as_reader` runs them for every walkthrough).
     """
@@ -35,8 +44,9 @@ class Reader:
     def __init__(self, w: Walkthrough, tmp: Path, installs: bool = True) -> None:
         self.w = w
         self.home = tmp / "snippets" / w.page / w.folder
-        self.home.mkdir(parents=True)
-        self.cwd = self.home
+        first = w.steps[0].commands[0].line if w.steps and w.steps[0].commands else ""
+        self.cwd = self.home.parent if first == f"mkdir {w.folder}" else self.home
+        self.cwd.mkdir(parents=True)
         self.installs = installs
         edited = tuple(self.home / s.edit for s in w.steps if s.edit)
         # Servers run under coverage (their `__main__` blocks count); the

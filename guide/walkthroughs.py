@@ -228,6 +228,27 @@ def _load(data_file: Path, mtime: int) -> tuple[Walkthrough, ...]:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Venv:
+    """The virtual environment every framework page starts in: the lines that
+    create and activate it on Linux and macOS (which the verification runs)
+    and on Windows (which it names), with the sentences around them."""
+
+    before: str
+    posix: tuple[str, ...]
+    windows: tuple[str, ...]
+    after: str
+
+
+VENV_FILE = SNIPPETS / "venv.yml"
+
+
+def venv() -> Venv:
+    """The shared virtual-environment block, from `snippets/venv.yml`."""
+    raw = yaml.safe_load(VENV_FILE.read_text(encoding="utf-8"))
+    return Venv(raw["before"], tuple(raw["posix"]), tuple(raw["windows"]), raw["after"])
+
+
 def walkthroughs(page: str | None = None) -> list[Walkthrough]:
     """Every walkthrough in `snippets/*/walkthroughs.yml` (or one page's)."""
     found = []

@@ -7,11 +7,16 @@ on 127.0.0.1 only and stops cleanly on Ctrl-C. These tests check the rest:
 - traversal: each link a folder shows leads to the resource it names, at
   every depth of the tree, in-process and as the reader runs it;
 - traversal: a resource added to the tree is served with no new route, by the
-  view registered for its type, and its text is escaped.
+  view registered for its type, and its text is escaped;
+- waitress, started from a folder without `app.py`, stops with the error the
+  page quotes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import shlex
+import subprocess
 from collections.abc import Callable
 
 import pytest
@@ -20,6 +25,8 @@ from bs4 import BeautifulSoup
 
 from guide.checks import where
 from guide.clients import Response, client_for, http_get, import_snippet
+from guide.processes import port_lock, reader_env
+from guide.reader import COMMAND_TIMEOUT
 from guide.walkthroughs import walkthrough
 
 TRAVERSAL = walkthrough("pyramid.traversal")
@@ -112,3 +119,26 @@ def test_traversal_serves_a_new_resource_without_a_route() -> None:
             f"{context}: after adding resources to the tree, GET {path} gave "
             f"{r.status_int} {r.content_type} {r.text[:300]!r}; expected 200 text/html {body!r}"
         )
+
+
+# --------------------------------------------------------------------------
+# waitress finds `app` in the folder it starts in
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.server
+def test_waitress_needs_the_folder_that_holds_app_py(tmp_path) -> None:
+    """The page's waitress command, started from a folder without `app.py`,
+    stops at once with the error the page quotes (from the folder that holds
+    it, tests/test_walkthroughs.py runs it and opens its URL)."""
+    hello = walkthrough("pyramid.hello")
+    step = hello.step("waitress")
+    context = where(hello, step) + " [from another folder]"
+    with contextlib.closing(port_lock(step.port)):  # should it serve after all, it has the port to itself
+        done = subprocess.run(
+            shlex.split(step.serve.line), cwd=tmp_path, env=reader_env(),
+            capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
+        )
+    assert done.returncode == 1 and "Error: No module named 'app'" in done.stdout + done.stderr, (
+        f"{context}: `{step.serve.line}` exited {done.returncode}: {(done.stdout + done.stderr)[:300]!r}"
+    )

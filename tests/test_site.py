@@ -16,7 +16,7 @@ from pytest_examples import CodeExample, EvalExample, find_examples
 from guide import registry
 from guide.pages import INCLUDE, built, fenced_blocks, included_text, includes, markers, pages
 from guide.paths import DOCS, ROOT, SNIPPETS
-from guide.walkthroughs import Walkthrough, ports, walkthroughs
+from guide.walkthroughs import VENV_FILE, Walkthrough, ports, walkthroughs
 
 PAGES = pages()
 
@@ -78,7 +78,7 @@ def test_every_snippet_is_on_a_page() -> None:
         if path.is_dir():
             continue
         rel = str(path.relative_to(ROOT))
-        if path.name == "walkthroughs.yml":
+        if path.name == "walkthroughs.yml" or path == VENV_FILE:  # data the markers render
             continue
         if rel not in shown:
             missing.append(rel)
@@ -112,6 +112,17 @@ def test_framework_page_opens_with_its_verified_box(key: str) -> None:
     lines = (DOCS / f"{key}.md").read_text().split("\n")
     box = f'{{{{ verified("{key}") }}}}'
     assert lines[0].startswith("# ") and box in lines[1:3], f"docs/{key}.md: put {box} under the title"
+
+
+@pytest.mark.parametrize("key", list(registry.frameworks()))
+def test_framework_page_starts_in_a_virtual_environment(key: str) -> None:
+    """Each framework page shows the shared virtual-environment block once,
+    before the first command it asks the reader to type."""
+    text = re.sub(r"^```.*?^```", "", (DOCS / f"{key}.md").read_text(), flags=re.M | re.S)
+    block, first_command = text.find("{{ venv() }}"), text.find("{{ run(")
+    assert text.count("{{ venv() }}") == 1 and 0 <= block < first_command, (
+        f"docs/{key}.md: show {{{{ venv() }}}} once, before its first {{{{ run(...) }}}}"
+    )
 
 
 def test_every_snippet_is_run() -> None:

@@ -9,15 +9,16 @@ every endpoint bad input and expect a polite answer.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from guide.checks import bad_urls, check_polite, check_visit, where
 from guide.clients import Response, client_for, http_get
-from guide.processes import listening_addresses
-from guide.reader import Reader, visit_live
-from guide.walkthroughs import Step, Visit, Walkthrough, walkthroughs
+from guide.processes import listening_addresses, reader_env
+from guide.reader import COMMAND_TIMEOUT, Reader, visit_live
+from guide.walkthroughs import Step, Visit, Walkthrough, venv, walkthroughs
 
 WALKTHROUGHS = walkthroughs()
 SERVES = [(w, s) for w in WALKTHROUGHS for s in w.servers]
@@ -77,6 +78,32 @@ def test_as_reader(w: Walkthrough, tmp_path: Path) -> None:
             f"{context}: Ctrl-C ended `{server.command.line}` with exit code "
             f"{server.returncode}:\n{server.output[-2000:]}"
         )
+
+
+def test_virtual_environment(tmp_path: Path) -> None:
+    """The block every framework page opens with, typed as a reader types it:
+    its Linux and macOS lines in one shell, in an empty folder. In that shell,
+    `python` is then the new environment's own, so `pip install` installs into
+    it, and `deactivate` ends it, as the block's sentences say."""
+    lines = venv().posix
+    probes = [
+        'echo "python=$(command -v python)"',
+        "echo \"prefix=$(python -c 'import sys; print(sys.prefix)')\"",
+        'echo "pip=$(python -m pip --version)"',
+        "deactivate",
+        'echo "after=$(command -v python)"',
+    ]
+    done = subprocess.run(
+        ["bash", "-e", "-c", "\n".join([*lines, *probes])],
+        cwd=tmp_path, env=reader_env(), capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
+    )
+    assert done.returncode == 0, f"snippets/venv.yml: the block exited {done.returncode}:\n{done.stderr}"
+    seen = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    env = tmp_path / ".venv"
+    assert seen.get("python") == str(env / "bin" / "python"), f"after activating, python is {seen}"
+    assert seen.get("prefix") == str(env), f"after activating, python runs in {seen.get('prefix')}"
+    assert f"from {env}/" in seen.get("pip", ""), f"after activating, pip is {seen.get('pip')}"
+    assert seen.get("after") != str(env / "bin" / "python"), "deactivate left the environment active"
 
 
 # --------------------------------------------------------------------------

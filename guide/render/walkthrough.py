@@ -4,6 +4,7 @@
 {{ run("flask.hello.serve") }}     the commands of a step, and what they print
 {{ visit("flask.hello.serve") }}   the URLs a serve step names, with their answers
 {{ port("flask.hello.serve") }}    the port a serve step listens on, inside a sentence
+{{ venv() }}                       the virtual environment every framework page starts in
 ```
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from guide.walkthroughs import LOGIN, LOGIN_SHOWN, Visit, shown, step
+from guide.walkthroughs import LOGIN, LOGIN_SHOWN, Visit, shown, step, venv
 
 
 def run(ref: str) -> str:
@@ -40,6 +41,21 @@ def visit(ref: str) -> str:
     if not s.visits:
         raise ValueError(f'{{{{ visit("{ref}") }}}}: that step has no URLs to visit')
     return "\n".join(_item(v) for v in s.visits)
+
+
+def venv_block() -> str:
+    """The virtual environment, shown once on every framework page: the
+    Linux and macOS lines the verification runs, the Windows ones it names."""
+    v = venv()
+    return (
+        f"{v.before}\n\n"
+        f'=== "Linux and macOS"\n\n    ```bash title="Terminal"\n'
+        + "".join(f"    {line}\n" for line in v.posix)
+        + '    ```\n\n=== "Windows"\n\n'
+        + '    ```bat title="Command Prompt or PowerShell (not run by this guide\'s checks)"\n'
+        + "".join(f"    {line}\n" for line in v.windows)
+        + f"    ```\n\n{v.after}\n"
+    )
 
 
 def port(ref: str) -> str:
