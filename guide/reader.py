@@ -54,9 +54,10 @@ class Reader:
         self.server_env = reader_env(measure=tmp / "snippets", omit=edited)
         self.env = {k: v for k, v in self.server_env.items() if k != "COVERAGE_PROCESS_CONFIG"}
 
-    def run(self, command: Command, context: str) -> str:
+    def run(self, command: Command, context: str, measured: bool = False) -> str:
         """Type one command. `cd` changes folder; anything else runs in a shell,
-        must exit 0 and print each line of its expected output."""
+        must exit 0 and print each line of its expected output. A `measured`
+        command runs under coverage, as servers do."""
         words = shlex.split(command.line)
         if words[0] == "cd":
             self.cwd = (self.cwd / words[1]).resolve()
@@ -69,7 +70,7 @@ class Reader:
             proc = subprocess.run(
                 words,
                 cwd=self.cwd,
-                env=self.env,
+                env=self.server_env if measured else self.env,
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 text=True,
@@ -164,10 +165,14 @@ class Reader:
             yield server
 
     def do(self, step: Step) -> None:
-        """Do one step that is not a server: type its commands, save or edit its file."""
+        """Do one step that is not a server: type its commands, save or edit its file.
+
+        A step done while a server runs (a client talking to it) is measured
+        by coverage like the server: its program is one of the page's snippets.
+        """
         context = where(self.w, step)
         for command in step.commands:
-            self.run(command, context)
+            self.run(command, context, measured=bool(step.while_serving))
         if step.copy:
             self.copy(step.copy)
         if step.edit:
@@ -176,14 +181,23 @@ class Reader:
     def follow(self) -> Iterator[tuple[Step, Server]]:
         """Do every step in order; yield each server while it runs.
 
-        The caller checks the server's URLs; the server stops when the caller
-        asks for the next step.
+        The caller checks the server's URLs. When it asks for the next step,
+        the steps the page does in a second terminal while this server runs
+        (`while_serving`) are done, and then the server stops. A caller that
+        closes the iteration instead stops the server without them.
         """
-        for step in self.w.steps:
+        steps = self.w.steps
+        for i, step in enumerate(steps):
+            if step.while_serving:
+                continue  # done below, while its server runs
             self.do(step)
             if step.serve:
                 with self.serve(step) as server:
                     yield step, server
+                    for later in steps[i + 1 :]:
+                        if later.while_serving != step.id:
+                            break
+                        self.do(later)
 
 
 def visit_live(visit: Visit, context: str) -> None:

@@ -101,6 +101,10 @@ class Step:
     `serve` (a long-running server command, with `port`, the `output` it prints
     once ready, the URLs to `visit`, and `app`, the expression that gives its
     application object for the in-process layer).
+
+    A `run` or `copy` step with `while_serving` (the id of the serve step just
+    before it) is done in a second terminal while that server runs: a client
+    program that talks to it.
     """
 
     id: str
@@ -112,6 +116,7 @@ class Step:
     app: str | None = None
     module: str | None = None
     visits: tuple[Visit, ...] = ()
+    while_serving: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -200,10 +205,13 @@ def _step(raw: dict[str, Any], index: int) -> Step:
     if len(kinds) != 1:
         raise ValueError(f"step {index} needs exactly one of run/copy/edit/serve: {raw}")
     step_id = raw.get("id", f"step-{index}")
+    alongside = raw.get("while_serving")
+    if alongside and "serve" in raw:
+        raise ValueError(f"step {index}: a server cannot start while another serves: {raw}")
     if "run" in raw:
         run = raw["run"]
         commands = [run] if isinstance(run, (str, dict)) else run
-        return Step(step_id, commands=tuple(_command(c) for c in commands))
+        return Step(step_id, commands=tuple(_command(c) for c in commands), while_serving=alongside)
     if "serve" in raw:
         return Step(
             step_id,
@@ -213,7 +221,21 @@ def _step(raw: dict[str, Any], index: int) -> Step:
             module=raw.get("module"),
             visits=tuple(_visit(v) for v in raw.get("visit", [])),
         )
-    return Step(step_id, copy=raw.get("copy"), edit=raw.get("edit"))
+    return Step(step_id, copy=raw.get("copy"), edit=raw.get("edit"), while_serving=alongside)
+
+
+def _checked(steps: tuple[Step, ...], where: str) -> tuple[Step, ...]:
+    """Steps done while a server runs follow that server's step directly."""
+    serving = None
+    for s in steps:
+        if s.while_serving and s.while_serving != serving:
+            raise ValueError(
+                f"{where}: step {s.id!r} runs while {s.while_serving!r} serves, but it does not "
+                "directly follow that serve step (or the steps done while it serves)"
+            )
+        if not s.while_serving:
+            serving = s.id if s.serve else None
+    return steps
 
 
 @functools.lru_cache(maxsize=64)
@@ -223,7 +245,12 @@ def _load(data_file: Path, mtime: int) -> tuple[Walkthrough, ...]:
     page = data_file.parent.name
     raw_file = yaml.safe_load(data_file.read_text(encoding="utf-8"))
     return tuple(
-        Walkthrough(page, name, raw.get("folder", name), tuple(_step(s, i) for i, s in enumerate(raw["steps"], 1)))
+        Walkthrough(
+            page,
+            name,
+            raw.get("folder", name),
+            _checked(tuple(_step(s, i) for i, s in enumerate(raw["steps"], 1)), f"{data_file.name} {name}"),
+        )
         for name, raw in raw_file.items()
     )
 

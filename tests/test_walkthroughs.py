@@ -19,6 +19,7 @@ from guide.clients import Response, client_for, http_get
 from guide.processes import listening_addresses, reader_env
 from guide.reader import COMMAND_TIMEOUT, Reader, visit_live
 from guide.walkthroughs import Step, Visit, Walkthrough, venv, walkthroughs
+from guide.walkthroughs import _load as load_walkthroughs
 
 WALKTHROUGHS = walkthroughs()
 SERVES = [(w, s) for w in WALKTHROUGHS for s in w.servers]
@@ -135,3 +136,19 @@ def test_html_the_page_shows_is_what_a_browser_shows() -> None:
     check_visit(answer, Visit(**html_visit, source_contains=("cdn.example/ui.js",)), "page")
     with pytest.raises(AssertionError, match="a browser does not show 'cdn.example/ui.js'"):
         check_visit(answer, Visit(**html_visit, contains=("cdn.example/ui.js",)), "page")
+
+
+def test_a_step_beside_a_server_directly_follows_it(tmp_path: Path) -> None:
+    """A client step (`while_serving`) must come right after the server it
+    talks to, or after other steps beside that server."""
+    data = tmp_path / "walkthroughs.yml"
+    data.write_text(
+        "w:\n  steps:\n"
+        "    - {id: serve, serve: python app.py, port: 1}\n"
+        "    - {copy: client.py}\n"
+        "    - {run: python client.py, while_serving: serve}\n"
+    )
+    with pytest.raises(ValueError, match="'step-3' runs while 'serve' serves, but it does not directly follow"):
+        load_walkthroughs(data, 0)
+    data.write_text(data.read_text().replace("{copy: client.py}", "{copy: client.py, while_serving: serve}"))
+    assert [s.while_serving for s in load_walkthroughs(data, 1)[0].steps] == [None, "serve", "serve"]

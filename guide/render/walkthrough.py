@@ -22,7 +22,8 @@ def run(ref: str) -> str:
     if not commands:
         raise ValueError(f'{{{{ run("{ref}") }}}}: that step types no command')
     lines = "\n".join(c.line for c in commands)
-    out = [f'```bash title="Terminal"\n{lines}\n```']
+    terminal = "A second terminal, while the server runs" if s.while_serving else "Terminal"
+    out = [f'```bash title="{terminal}"\n{lines}\n```']
     transcript = []
     for c in commands:
         for question, answer in c.answers:
