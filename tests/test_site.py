@@ -69,6 +69,48 @@ def test_highlighted_lines_exist(page: Path) -> None:
                 )
 
 
+BARE_PATH = re.compile(r"[\w.-]+(?:/[\w.-]+)*")
+"""A title that is nothing but a file's path: the block claims to be that whole file."""
+
+
+def titled_includes() -> list[tuple[Path, str, str]]:
+    """`(page, title, include target)` of every code block that is one include."""
+    found = []
+    for page in PAGES:
+        for info, body in fenced_blocks(page):
+            include, title = INCLUDE.search(body), re.search(r'title="([^"]*)"', info)
+            if include and title:
+                found.append((page, title[1], include["target"]))
+    return found
+
+
+def edited_files() -> set[str]:
+    """The snippets a walkthrough only merges into a generated file (`edit`
+    steps): fragments, never the whole file the reader ends up with."""
+    return {str((w.source / s.edit).relative_to(ROOT)) for w in walkthroughs() for s in w.steps if s.edit}
+
+
+@pytest.mark.parametrize(
+    ("page", "title", "target"), [pytest.param(*t, id=f"{t[0].name}:{t[1]}") for t in titled_includes()]
+)
+def test_a_block_titled_as_a_file_is_the_whole_file(page: Path, title: str, target: str) -> None:
+    """A block titled with nothing but a path shows that whole file: its
+    include names a whole file (no section) whose path ends with the title,
+    and no walkthrough merges it into a larger one. A fragment says what to
+    do with it: its title starts with "Add" and names the file it goes into."""
+    path, _, section = target.partition(":")
+    fragment = bool(section) or path in edited_files()
+    where = f"{page.name}: the block titled {title!r} ({target})"
+    if BARE_PATH.fullmatch(title):
+        assert not fragment, f"{where} is titled as a whole file but holds part of one"
+        assert path.endswith("/" + title), f"{where} is titled as a file it does not show"
+    elif path in edited_files():
+        into = title.rpartition(" ")[2]
+        assert title.startswith("Add ") and BARE_PATH.fullmatch(into) and path.endswith("/" + into), (
+            f"{where}: a fragment the reader merges into a file is titled \"Add … <that file>\""
+        )
+
+
 def test_every_snippet_is_on_a_page() -> None:
     """Every file in snippets/ is shown: Python files by an include, walkthrough
     data by the markers that render each step with commands or URLs."""
