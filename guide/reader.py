@@ -44,8 +44,7 @@ class Reader:
     def __init__(self, w: Walkthrough, tmp: Path, installs: bool = True) -> None:
         self.w = w
         self.home = tmp / "snippets" / w.page / w.folder
-        first = w.steps[0].commands[0].line if w.steps and w.steps[0].commands else ""
-        self.cwd = self.home.parent if first == f"mkdir {w.folder}" else self.home
+        self.cwd = self.home.parent if w.makes_its_folder else self.home
         self.cwd.mkdir(parents=True)
         self.installs = installs
         edited = tuple(self.home / s.edit for s in w.steps if s.edit)
@@ -186,18 +185,15 @@ class Reader:
         (`while_serving`) are done, and then the server stops. A caller that
         closes the iteration instead stops the server without them.
         """
-        steps = self.w.steps
-        for i, step in enumerate(steps):
+        for step in self.w.steps:
             if step.while_serving:
                 continue  # done below, while its server runs
             self.do(step)
             if step.serve:
                 with self.serve(step) as server:
                     yield step, server
-                    for later in steps[i + 1 :]:
-                        if later.while_serving != step.id:
-                            break
-                        self.do(later)
+                    for beside in self.w.beside(step):
+                        self.do(beside)
 
 
 def visit_live(visit: Visit, context: str) -> None:

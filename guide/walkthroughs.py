@@ -167,6 +167,17 @@ class Walkthrough:
         """The steps that start a server."""
         return [s for s in self.steps if s.serve]
 
+    @property
+    def makes_its_folder(self) -> bool:
+        """True if the reader starts by making the walkthrough's folder
+        (`mkdir <folder>`, then `cd <folder>`): it then starts one level up."""
+        first = self.steps[0].commands[:1] if self.steps else ()
+        return bool(first) and first[0].line == f"mkdir {self.folder}"
+
+    def beside(self, serve: Step) -> list[Step]:
+        """The steps done in a second terminal while `serve`'s server runs."""
+        return [s for s in self.steps if s.while_serving == serve.id]
+
     def snippet(self, step: Step) -> Path:
         """The snippet file a serve step runs (the module its `app` lives in)."""
         return self.source / (step.module or "app.py")
