@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build build-zensical lock clean timings chromium axe upgrade-check test-pythons wrk bench
+.PHONY: serve test check build build-zensical lock clean timings chromium axe upgrade-check test-pythons wrk bench
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
@@ -19,6 +19,11 @@ JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))
 test: $(STAMP) chromium axe wrk
 	$(BIN)/python -m pytest -n $(JOBS) --cov --cov-report=term-missing:skip-covered $(ARGS)
 
+# One page, both layers, its build and its browser checks: `make check PAGE=flask`.
+PAGE ?= index
+check: $(STAMP) chromium axe
+	$(BIN)/python -m pytest -q -p no:randomly -n 0 --page $(PAGE) $(ARGS)
+
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
@@ -26,16 +31,26 @@ build: $(STAMP)
 build-zensical: $(STAMP)
 	$(BIN)/python -m guide.builders zensical site-zensical
 
-# Re-resolve every pinned version from pyproject.toml (needs uv; the result is committed).
-lock:
-	uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
-	  --generate-hashes --no-header -o requirements.lock
+# Re-resolve every pinned version from pyproject.toml: the newest release of
+# everything, for each supported Python (uv forks the resolution where Python
+# versions need different releases: Django 5.2 on 3.11, Django 6 on 3.12+).
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  --generate-hashes --no-header --upgrade -o requirements.lock
 
+# The virtual environment, from the lock: pip bootstraps uv (the version the
+# lock pins), uv installs everything with the lock's hashes and compiles it to
+# bytecode (the reader's processes start faster), then the project itself,
+# editable. pip stays in the environment: the pages' `python -m pip install`
+# lines run there.
+UV_VERSION := $(shell sed -n 's/^uv==\([0-9.]*\).*/\1/p' requirements.lock)
 $(STAMP): requirements.lock
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --require-hashes --compile-bytecode \
+	  -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation --editable .
 	touch $@
 
 # The browser tests drive Debian's Chromium; no test tool downloads a browser.
@@ -57,12 +72,13 @@ $(AXE): tests/axe/package.json tests/axe/package-lock.json
 	touch $@
 
 # The newest release of every framework and tool, ignoring the lock: what broke?
-upgrade-check: $(STAMP) chromium axe
-	$(BIN)/python scripts/upgrade_check.py
+upgrade-check: $(STAMP) chromium axe wrk
+	$(BIN)/python scripts/upgrade_check.py $(ARGS)
 
-# The whole verification under each supported Python installed here (3.11-3.13).
-test-pythons: chromium axe
-	$(PYTHON) scripts/test_pythons.py
+# The whole verification under each supported Python installed here, each in
+# its own environment from the lock, and a table of what each ran with.
+test-pythons: $(STAMP) chromium axe wrk
+	$(BIN)/python scripts/test_pythons.py
 
 # wrk, the HTTP load generator the benchmark drives (Debian's package).
 wrk:

@@ -3,6 +3,7 @@ name the page, the snippet and the step."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from guide.clients import Response
@@ -81,6 +82,21 @@ def check_websocket(visit: Visit, context: str) -> None:
         )
 
 
+HTML_PAYLOADS = {
+    "element": "<script>alert(1)</script>",
+    "attribute": '"><img src=x onerror=alert(1)>',
+    "event handler": "x' onmouseover='alert(1)",
+    "entity-encoded": "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "numeric entities": "&#60;img src=x onerror=alert(1)&#62;",
+}
+"""Text that becomes script if a page echoes it without escaping: an element,
+a break out of a quoted attribute into a new element, an event handler for
+an attribute quoted with `'`, and the element again as entities, for a page
+that decodes before it echoes. Each would run `alert(1)`."""
+
+SCRIPT_MARKER = "alert(1)"
+"""What every HTML payload would run; no page of the guide contains it."""
+
 BAD_INPUTS = {
     "malformed": "abc",
     "negative": "-1",
@@ -88,7 +104,7 @@ BAD_INPUTS = {
     "huge": "9" * 5000,
     "big": "9" * 3000,
     "non-ascii": "Zoë-東京-😀",
-    "html": "<script>alert(1)</script>",
+    **HTML_PAYLOADS,
 }
 """What a careless or hostile reader types in place of each path segment and
 query value."""
@@ -109,14 +125,59 @@ def bad_urls(visit: Visit) -> list[tuple[str, str]]:
     return found
 
 
-def check_polite(response: Response, context: str) -> None:
-    """Bad input gets a clear answer: no 5xx, no traceback, no unescaped HTML."""
+class _Markup(HTMLParser):
+    """What a browser would run and show of an HTML page: the text of each
+    `<script>`, the value of each `on...` attribute, and the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.handlers: list[str] = []
+        self.text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handlers += [f"{tag} {name}={value!r}" for name, value in attrs if name.startswith("on")]
+        if tag in ("script", "style"):
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts[-1] += data
+        else:
+            self.text.append(data)
+
+
+def markup_problems(page: str, sent: str) -> list[str]:
+    """How an HTML page turned the text a visitor sent into markup: a script
+    or an event handler that would run it, or, where the page shows it, text
+    that is not what was sent (escaped twice, or decoded before it was shown)."""
+    parser = _Markup()
+    parser.feed(page)
+    parser.close()
+    problems = [f"a <script> runs it: {s[:80]!r}" for s in parser.scripts if SCRIPT_MARKER in s]
+    problems += [f"an event handler runs it: {h[:80]}" for h in parser.handlers if SCRIPT_MARKER in h]
+    visible = "".join(parser.text)
+    if not problems and SCRIPT_MARKER in visible and sent not in visible:
+        shown = visible[max(0, visible.find(SCRIPT_MARKER) - 60):][:120]
+        problems.append(f"it is shown altered: {shown!r}")
+    return problems
+
+
+def check_polite(response: Response, context: str, kind: str | None = None) -> None:
+    """Bad input gets a clear answer: no 5xx, no traceback, and, for each HTML
+    payload (`kind`), no markup made of it in an HTML answer."""
     problems = []
     if response.status >= 500:
         problems.append(f"status {response.status}")
     if "Traceback" in response.text:
         problems.append("a traceback in the body")
-    if "html" in response.content_type and BAD_INPUTS["html"] in response.text:
-        problems.append("the <script> input echoed unescaped into HTML")
+    if kind in HTML_PAYLOADS and "html" in response.content_type:
+        problems += [f"the {kind} input echoed as markup: {p}" for p in markup_problems(response.text, HTML_PAYLOADS[kind])]
     if problems:
         raise AssertionError(f"{context}: " + "; ".join(problems) + f": {response.text[:300]!r}")

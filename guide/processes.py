@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import ctypes
+import fcntl
 import ipaddress
 import json
 import os
 import shlex
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -33,6 +36,51 @@ START_TIMEOUT = 30.0
 
 class PortInUse(RuntimeError):
     """The port a page uses is taken; the message names who holds it."""
+
+
+# --------------------------------------------------------------------------
+# A loopback of one's own
+# --------------------------------------------------------------------------
+
+CLONE_NEWNET = 0x40000000
+SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+
+
+def own_loopback() -> bool:
+    """Move this process into a network namespace of its own, holding only a
+    loopback interface, brought up; True if that was allowed.
+
+    Servers started afterwards listen on this process's loopback, not the
+    machine's: several test processes (and other jobs on the machine) can use
+    the examples' fixed ports at the same time without meeting. It needs the
+    right to create namespaces (root, or CAP_SYS_ADMIN); where that is refused,
+    the machine-wide port lock (`port_lock`) makes servers take turns instead.
+    The port lock's abstract socket lives in the network namespace too, so in a
+    namespace of its own it only orders this process's own servers.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNET) != 0:
+        return False
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        request = struct.pack("16sH", b"lo", 0)
+        flags = struct.unpack("16sH", fcntl.ioctl(s, SIOCGIFFLAGS, request)[:18])[1]
+        fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH", b"lo", flags | IFF_UP))
+    network_card()
+    return True
+
+
+def network_card() -> None:
+    """Give the namespace a network card (an unplugged virtual one), as a
+    reader's machine has: without one, every process sees a different random
+    hardware address, and what depends on it (Werkzeug's debugger PIN, which
+    the Flask page describes) changes from process to process. Best effort:
+    without iproute2's `ip`, the namespace keeps only its loopback."""
+    for command in (["ip", "link", "add", "guide0", "type", "veth", "peer", "name", "guide1"],
+                    ["ip", "addr", "add", "192.0.2.1/32", "dev", "guide0"],
+                    ["ip", "link", "set", "guide0", "up"]):
+        with contextlib.suppress(OSError):
+            if subprocess.run(command, capture_output=True).returncode:
+                return
 
 
 # --------------------------------------------------------------------------
@@ -128,10 +176,19 @@ def port_lock(port: int, timeout: float = 60.0) -> socket.socket:
 # --------------------------------------------------------------------------
 
 
+RUN = "VERIFIED_GUIDE_RUN"
+"""An environment variable every process the checks start inherits, naming
+the run: whatever is still alive with it once the run is over outlived it."""
+SESSION = "VERIFIED_GUIDE_SESSION"
+"""The name of the current test run, set by the process that leads it (see
+`guide.session`) and given to what it starts as `RUN`."""
+
+
 def reader_env(measure: Path | None = None, omit: tuple[Path, ...] = ()) -> dict[str, str]:
     """The environment of the reader's terminal: this venv's commands first on
     PATH, unbuffered output as on a terminal, pip kept offline so an install
-    command passes only if what it names is already installed.
+    command passes only if what it names is already installed, and the run's
+    name (`RUN`), so nothing it starts can outlive the run unnoticed.
 
     Under coverage, the reader's copies in `measure` (a `<tmp>/snippets` tree)
     are measured too, and mapped back to `snippets/` by `[tool.coverage.paths]`;
@@ -154,6 +211,7 @@ def reader_env(measure: Path | None = None, omit: tuple[Path, ...] = ()) -> dict
         PIP_DISABLE_PIP_VERSION_CHECK="1",
     )
     env.pop("PYTHONPATH", None)
+    env[RUN] = os.environ.get(SESSION) or str(os.getpid())
     return env
 
 
@@ -201,6 +259,31 @@ def kill_all() -> None:
     """Kill every server this process started and has not stopped yet."""
     for proc in list(_LIVE):
         kill_group(proc, grace=0.5)
+
+
+def leftovers(run: str | None = None) -> dict[int, str]:
+    """Live processes started by a run of the checks (by `run`, or by any):
+    pid to command line, read from /proc."""
+    found = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            environ = (proc / "environ").read_bytes().split(b"\0")
+            names = {e.partition(b"=")[0]: e.partition(b"=")[2] for e in environ}
+            value = names.get(RUN.encode())
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            if value is not None and (run is None or value.decode() == run) and state != "Z":
+                found[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    return found
+
+
+def kill_leftovers(run: str) -> dict[int, str]:
+    """Kill whatever a run left alive (a worker killed mid-test cannot stop its
+    servers itself); what was killed."""
+    found = leftovers(run)
+    for pid in found:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    return found
 
 
 class Server:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from guide.checks import check_visit, check_websocket, where
 from guide.clients import http_get
-from guide.processes import Server, reader_env
+from guide.processes import Server, port_lock, reader_env
 from guide.walkthroughs import LOGIN, Command, Step, Visit, Walkthrough
 
 COMMAND_TIMEOUT = 120.0
@@ -48,8 +48,9 @@ class Reader:
         self.cwd.mkdir(parents=True)
         self.installs = installs
         edited = tuple(self.home / s.edit for s in w.steps if s.edit)
-        # Servers run under coverage (their `__main__` blocks count); the
-        # commands before them need not, and start faster without it.
+        # Servers run under coverage (their `__main__` blocks count), and so do
+        # commands marked `measure` (the reader's tests); the others need not,
+        # and start faster without it.
         self.server_env = reader_env(measure=tmp / "snippets", omit=edited)
         self.env = {k: v for k, v in self.server_env.items() if k != "COVERAGE_PROCESS_CONFIG"}
 
@@ -66,16 +67,17 @@ class Reader:
         if command.answers:
             output, code = self._interact(command, context)
         else:
-            proc = subprocess.run(
-                words,
-                cwd=self.cwd,
-                env=self.server_env if measured else self.env,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=COMMAND_TIMEOUT,
-                start_new_session=True,
-            )
+            with port_lock(command.port) if command.port else contextlib.nullcontext():
+                proc = subprocess.run(
+                    words,
+                    cwd=self.cwd,
+                    env=self.server_env if measured or command.measure else self.env,
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    text=True,
+                    timeout=COMMAND_TIMEOUT,
+                    start_new_session=True,
+                )
             output, code = proc.stdout + proc.stderr, proc.returncode
         if code != 0:
             raise AssertionError(f"{context}: `{command.line}` exited {code}:\n{output}")

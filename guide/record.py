@@ -1,10 +1,14 @@
-"""The verification record: what a test run checked, page by page.
+"""The verification record: what a test run checked, page by page, on which
+Python, with which versions installed.
 
 A pytest plugin (`-p guide.record` in pyproject.toml's addopts) counts each
 test's outcome under the page it belongs to and, when the run ends, writes
-`.verification/last-run.json`: when it ran, on which Python, and how many
-checks passed and failed for each page. The "Verified with" box on each
-framework page (`guide.render.verified`) reads it back.
+`.verification/python-<version>.json`: the Python, the version of every
+installed distribution, and for each page how many checks passed and failed,
+and when. One file per interpreter: `make test-pythons` leaves one for each,
+and in CI every leg of the matrix uploads its own and the publishing job
+puts them side by side. The "Verified" box on each framework page
+(`guide.render.verified`) reads them all.
 """
 
 from __future__ import annotations
@@ -12,32 +16,42 @@ from __future__ import annotations
 import datetime
 import json
 import platform
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from guide.paths import RECORDS
+from guide import paths
 from guide.walkthroughs import walkthroughs
-
-LAST_RUN = RECORDS / "last-run.json"
 
 
 def page_of(nodeid: str) -> str | None:
     """The page a test belongs to: by file (`test_flask.py`) or by the
-    walkthrough in its parameters (`test_as_reader[flask.items]`)."""
+    walkthrough in its parameters (`test_as_reader[flask.items.serve]`)."""
     pages = {w.page for w in walkthroughs()}
     stem = nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py").removeprefix("test_")
     if stem in pages:
         return stem
     if "[" in nodeid:
-        first = nodeid.split("[", 1)[1].split(".")[0]
+        first = nodeid.split("[", 1)[1].split(".")[0].removeprefix("install:")
         return first if first in pages else None
     return None
 
 
-def read() -> dict[str, Any]:
-    """The last record written here, or an empty one."""
-    return json.loads(LAST_RUN.read_text()) if LAST_RUN.exists() else {}
+def installed() -> dict[str, str]:
+    """Every installed distribution and its version, by canonical-ish name."""
+    return {d.metadata["Name"].lower(): d.version for d in metadata.distributions() if d.metadata["Name"]}
+
+
+def path_for(python: str) -> Path:
+    return paths.RECORDS / f"python-{python}.json"
+
+
+def records() -> list[dict[str, Any]]:
+    """Every record where the site is built, oldest Python first."""
+    found = [json.loads(p.read_text()) for p in sorted(paths.RECORDS.glob("python-*.json"))]
+    return sorted(found, key=lambda r: tuple(int(x) for x in r["python"].split(".")))
 
 
 _OUTCOMES: dict[str, dict[str, int]] = {}
@@ -51,14 +65,24 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             counts["passed" if report.passed else "failed"] += 1
 
 
+def write(outcomes: dict[str, dict[str, int]], python: str | None = None) -> Path:
+    """Record this run's outcomes. Pages it did not touch keep what the last
+    run on this Python recorded, as long as the installed versions are the
+    same; with other versions installed, only this run's pages are kept."""
+    python = python or platform.python_version()
+    path = path_for(python)
+    versions = installed()
+    finished = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    previous = json.loads(path.read_text()) if path.exists() else {}
+    pages = previous.get("pages", {}) if previous.get("versions") == versions else {}
+    pages.update({page: {**counts, "finished": finished} for page, counts in outcomes.items()})
+    record = {"python": python, "finished": finished, "versions": versions, "pages": pages}
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    return path
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Record, per page, how its checks went. Pages this run did not touch
-    keep their last record."""
     if hasattr(session.config, "workerinput") or not _OUTCOMES:
         return  # an xdist worker: the controller sees every report
-    record = read() or {"pages": {}}
-    record["pages"].update(_OUTCOMES)
-    record["finished"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-    record["python"] = platform.python_version()
-    LAST_RUN.parent.mkdir(exist_ok=True)
-    LAST_RUN.write_text(json.dumps(record, indent=2) + "\n")
+    write(_OUTCOMES)

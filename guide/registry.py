@@ -62,6 +62,8 @@ class Framework:
     related: tuple[str, ...] = ()
     variants: tuple[Target, ...] = ()
     features: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    lines: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """Its release lines readers get on different Pythons, where it has more than one."""
 
     @property
     def page(self) -> str:
@@ -94,6 +96,7 @@ def _load(mtime: int) -> dict[str, Any]:
             related=tuple(fw.get("related", ())),
             variants=tuple(_target(k, v, key) for k, v in (fw.get("variants") or {}).items()),
             features=fw.get("features", {}),
+            lines=fw.get("lines", {}),
         )
     return {
         "frameworks": frameworks,
@@ -125,6 +128,19 @@ def framework_of(w: Walkthrough) -> Framework:
         if w.page == fw.key or w.id == fw.items_api:
             return fw
     raise LookupError(f"{w.id} belongs to no framework of {DATA.name}")
+
+
+def line_for(fw: Framework, python: str) -> str | None:
+    """The release line `pip install` gives a reader on `python`: the newest
+    whose Requires-Python admits it."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    releases = fw.lines.get("releases", {})
+    for line in sorted(releases, key=Version, reverse=True):
+        if SpecifierSet(releases[line]["python"]).contains(python):
+            return line
+    return None
 
 
 def variants() -> dict[str, Target]:

@@ -83,12 +83,17 @@ class Command:
 
     Each of `answers` is `(prompt, answer)`: the prompt exactly as the program
     prints it (`LOGIN` standing for the reader's login name), and what the
-    reader types; an answer in `secret` is typed but never shown."""
+    reader types; an answer in `secret` is typed but never shown. `measure`
+    runs it under coverage, as servers are (the reader's own tests are
+    snippets too); `port` is a fixed port it uses, held under the port lock
+    while it runs."""
 
     line: str
     output: tuple[str, ...] = ()
     answers: tuple[tuple[str, str], ...] = ()
     secret: tuple[str, ...] = ()
+    measure: bool = False
+    port: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -195,6 +200,8 @@ def _command(raw: Any) -> Command:
         output=tuple(_strings(raw.get("output", ()))),
         answers=tuple((q, a) for q, a in raw.get("answers", [])),
         secret=tuple(_strings(raw.get("secret", ()))),
+        measure=bool(raw.get("measure", False)),
+        port=raw.get("port"),
     )
 
 

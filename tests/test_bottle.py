@@ -34,6 +34,7 @@ import pytest
 
 from guide.checks import check_visit, where
 from guide.clients import Client, app_of, client_for, http_get
+from guide.processes import reader_env
 from guide.walkthroughs import Step, Visit, walkthrough
 
 SERVICE = walkthrough("bottle.service")
@@ -79,6 +80,20 @@ def test_bottle_installs_one_module() -> None:
     assert sorted(scripts) == ["bottle", "bottle.py"], (
         f"docs/bottle.md names two files in bin/, bottle and bottle.py; installed: {scripts}"
     )
+
+
+def test_the_bottle_command_is_python_m_bottle(tmp_path: Path) -> None:
+    """The `bottle` command in bin/ runs the same command line as the page's
+    `python -m bottle`: both print the same version and the same help (after
+    the usage line, which names the program)."""
+    printed = []
+    for words in (["bottle"], [sys.executable, "-m", "bottle"]):
+        for flag in ("--version", "--help"):
+            done = subprocess.run([*words, flag], cwd=tmp_path, capture_output=True, text=True,
+                                  env=reader_env(), timeout=30, check=False)
+            assert done.returncode == 0, done
+            printed.append(done.stdout.partition("\n")[2] if flag == "--help" else done.stdout)
+    assert printed[:2] == printed[2:], f"docs/bottle.md: `bottle` and `python -m bottle` differ: {printed}"
 
 
 def test_a_copy_of_bottle_py_runs_on_the_standard_library_alone(tmp_path: Path) -> None:

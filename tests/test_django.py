@@ -3,9 +3,10 @@
 The page promises that, after its walkthrough, the admin lets you log in with
 the account `createsuperuser` made and create, list, edit and delete posts; that
 the model limits titles to 200 characters and dates each post by itself; that
-the article's steps, followed literally, leave the model out of the database;
-and that the generated settings run in debug mode. Each of those is checked
-here: the admin round trip twice, through Django's test client and over real
+the generated settings run in debug mode; and that the ORM and the admin bring
+the protections the page names. (That the article's steps, followed literally
+with the article's own files, leave the model out is proven in
+tests/test_article.py.) Each of those is checked here: the admin round trip twice, through Django's test client and over real
 HTTP against `python manage.py runserver` in the reader's folder, with the
 credentials the page's `createsuperuser` answers give.
 """
@@ -17,7 +18,6 @@ import contextlib
 import dataclasses
 import html
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,12 +25,13 @@ from typing import Any, Protocol
 import pytest
 from bs4 import BeautifulSoup
 
-from guide import django_project
+from guide import django_project, registry
 from guide.checks import where
+from guide.live import LiveServers
 from guide.paths import ROOT
-from guide.processes import reader_env
-from guide.reader import COMMAND_TIMEOUT
-from guide.walkthroughs import Command, Step, walkthrough
+from guide.processes import Server
+from guide.render.lines import checklist
+from guide.walkthroughs import walkthrough
 
 W = walkthrough("django.blog")
 SERVE = W.step("serve")
@@ -54,6 +55,8 @@ class Page:
     status: int
     path: str
     text: str
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Response headers, names in lower case."""
 
     @property
     def soup(self) -> BeautifulSoup:
@@ -75,7 +78,8 @@ class DjangoClientBrowser:
         self.client = Client(enforce_csrf_checks=True, raise_request_exception=False)
 
     def _page(self, r: Any) -> Page:
-        return Page(r.status_code, r.request["PATH_INFO"], r.content.decode())
+        headers = {k.lower(): v for k, v in r.headers.items()}
+        return Page(r.status_code, r.request["PATH_INFO"], r.content.decode(), headers)
 
     def get(self, path: str) -> Page:
         return self._page(self.client.get(path, follow=True))
@@ -93,7 +97,7 @@ class HttpBrowser:
         self.client = httpx2.Client(base_url=base_url, follow_redirects=True, timeout=10)
 
     def _page(self, r: Any) -> Page:
-        return Page(r.status_code, r.url.path, r.text)
+        return Page(r.status_code, r.url.path, r.text, {k.lower(): v for k, v in r.headers.items()})
 
     def get(self, path: str) -> Page:
         return self._page(self.client.get(path))
@@ -113,10 +117,14 @@ def csrf_token(page: Page, context: str) -> str:
 
 
 def expect(page: Page, path: str, texts: tuple[str, ...], context: str) -> None:
-    """The browser is on `path` with status 200 and sees every one of `texts`."""
+    """The browser is on `path` with status 200 and sees every one of `texts`;
+    the page forbids being shown in a frame (`X-Frame-Options: DENY`, Django's
+    clickjacking protection), as every admin page does."""
     problems = []
     if page.status != 200:
         problems.append(f"status {page.status}")
+    if page.headers.get("x-frame-options") != "DENY":
+        problems.append(f"X-Frame-Options {page.headers.get('x-frame-options')!r}, not 'DENY'")
     if page.path != path:
         problems.append(f"ended on {page.path}")
     problems += [f"no {t!r} on the page" for t in texts if t not in page.text]
@@ -322,6 +330,35 @@ def test_forms_need_their_csrf_token(django_db: None) -> None:
     )
 
 
+HOSTILE = "x'); DROP TABLE posts_post; --"
+"""A title written to end Django's SQL and start a statement of its own."""
+
+
+def test_orm_sends_values_as_query_parameters(django_db: None) -> None:
+    """SQL injection, as the page says Django prevents it: every statement the
+    ORM hands the database driver to store or find a post carries the title
+    as a parameter, never inside the SQL text; the title is stored verbatim
+    and the table is still there."""
+    from django.db import connection
+    from posts.models import Post
+
+    sent: list[tuple[str, Any]] = []
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        Post.objects.create(title=HOSTILE, content="c")
+        found = Post.objects.get(title=HOSTILE)
+    context = f"{W.page_file} ({MODELS.relative_to(ROOT)}) [in-process]"
+    assert found.title == HOSTILE, f"{context}: stored {found.title!r}"
+    assert len(sent) == 2 and all(HOSTILE not in sql and HOSTILE in params for sql, params in sent), (
+        f"{context}: the driver received {sent}"
+    )
+    assert "posts_post" in connection.introspection.table_names(), f"{context}: the table is gone"
+
+
 def test_admin_round_trip_in_process(django_db: None) -> None:
     """With the page's superuser, the admin's forms add, list, edit and delete
     a post, and the database follows along."""
@@ -349,87 +386,127 @@ def settings_values(path: Path) -> dict[str, Any]:
 
 
 @pytest.mark.server
-def test_admin_round_trip_as_reader(reader) -> None:
+@pytest.mark.parametrize("ref", [f"{W.id}.{SERVE.id}"])
+def test_admin_round_trip_as_reader(ref: str, live: LiveServers) -> None:
     """The whole walkthrough typed in an empty folder; then, on the running
     `manage.py runserver`, log in with the answers given to `createsuperuser`
     and add, list, edit and delete a post over real HTTP. A wrong address shows
-    Django's debug page, because the generated settings keep DEBUG = True."""
-    served = 0
-    for step, server in reader(W).follow():
-        served += 1
-        context = where(W, step) + " [as the reader runs it]"
-        browser = HttpBrowser(server.base_url)
-        try:
-            admin_round_trip(browser, context)
-            missing = browser.get("/no-such-page/")
-        finally:
-            browser.close()
-        patterns = [c.get_text().strip() for c in missing.soup.select("#info ol li code")]
-        assert (
-            missing.status == 404
-            and "you have <code>DEBUG = True</code>" in missing.text
-            and patterns == ["admin/"]
-        ), (
-            f"{context}: the page says DEBUG is on and a 404 lists the URL patterns, but "
-            f"/no-such-page/ got {missing.status}, patterns {patterns}: {missing.text[:300]!r}"
-        )
-        project = server.cwd
-        generated = settings_values(project / "myblog" / "settings.py")
-        assert (
-            generated["DEBUG"] is True
-            and generated["ALLOWED_HOSTS"] == []
-            and generated["SECRET_KEY"].startswith("django-insecure-")
-        ), f"{context}: the page says startproject writes development settings: {generated}"
-        assert (project / "db.sqlite3").is_file(), f"{context}: no db.sqlite3 beside manage.py"
-    assert served == 1, f"{W.page_file}: expected one server in {W.id}, got {served}"
-
-
-def test_article_steps_leave_the_model_out(reader) -> None:
-    """Followed literally (no `posts` in INSTALLED_APPS), `makemigrations`
-    finds nothing to do and the admin registers no Post; with the app label
-    the page uses, the same mistake stops with a clear error instead."""
-    create = W.step("create")
-    models_step = next(s for s in W.steps if s.copy == "myblog/posts/models.py")
-    admin_step = next(s for s in W.steps if s.copy == "myblog/posts/admin.py")
-    literal = dataclasses.replace(
-        W,
-        steps=(
-            create,
-            models_step,
-            admin_step,
-            Step(
-                "article-makemigrations",
-                commands=(
-                    Command(
-                        "python manage.py makemigrations", output=("No changes detected",)
-                    ),
-                ),
-            ),
-        ),
+    Django's debug page, because the generated settings keep DEBUG = True. And
+    what the installed release line prints and writes is what the page's box
+    says for that line."""
+    server = live.server(ref)
+    context = where(W, SERVE) + " [as the reader runs it]"
+    browser = HttpBrowser(server.base_url)
+    try:
+        admin_round_trip(browser, context)
+        missing = browser.get("/no-such-page/")
+    finally:
+        browser.close()
+    # Each entry starts with its pattern; Django 6.1 adds the namespace after it.
+    patterns = [c.get_text().split()[0] for c in missing.soup.select("#info ol li code")]
+    assert (
+        missing.status == 404
+        and "you have <code>DEBUG = True</code>" in missing.text
+        and patterns == ["admin/"]
+    ), (
+        f"{context}: the page says DEBUG is on and a 404 lists the URL patterns, but "
+        f"/no-such-page/ got {missing.status}, patterns {patterns}: {missing.text[:300]!r}"
     )
-    r = reader(literal)
-    assert list(r.follow()) == []
-    context = where(W, W.step("migrate")) + " [the article's steps, literally]"
+    project = server.cwd
+    generated = settings_values(project / "myblog" / "settings.py")
+    assert (
+        generated["DEBUG"] is True
+        and generated["ALLOWED_HOSTS"] == []
+        and generated["SECRET_KEY"].startswith("django-insecure-")
+    ), f"{context}: the page says startproject writes development settings: {generated}"
+    assert (project / "db.sqlite3").is_file(), f"{context}: no db.sqlite3 beside manage.py"
+    check_line_differences(server, project, context)
 
-    def manage(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["python", "manage.py", *args],
-            check=False,
-            cwd=r.cwd,
-            env=reader_env(),
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT,
-        )
 
-    labelled = manage("makemigrations", "posts")
-    assert labelled.returncode != 0 and "No installed app with label 'posts'." in labelled.stderr, (
-        f"{context}: without posts in INSTALLED_APPS, `makemigrations posts` exited "
-        f"{labelled.returncode}: {labelled.stdout}{labelled.stderr}"
+# --------------------------------------------------------------------------
+# Django's release lines: which one pip gives on which Python, and what differs
+# --------------------------------------------------------------------------
+
+DJANGO = registry.framework("django")
+LINES = DJANGO.lines["releases"]
+DATA = "guide/frameworks.yml (django.lines)"
+
+
+def installed_line() -> tuple[str, dict[str, Any]]:
+    """The release line of the Django installed here, and what the registry says of it."""
+    import django
+
+    line = f"{django.VERSION[0]}.{django.VERSION[1]}"
+    assert line in LINES, (
+        f"{W.page_file}: Django {django.__version__} is installed, but {DATA} describes only "
+        f"{', '.join(LINES)}: check the walkthrough with {line} and add what differs"
     )
-    registered = "print(sorted(m._meta.label for m in admin.site._registry))"
-    shown = manage("shell", "-c", f"from django.contrib import admin; {registered}")
-    assert shown.returncode == 0 and "auth.User" in shown.stdout, f"{context}: {shown}"
-    assert "posts" not in shown.stdout, (
-        f"{context}: without posts in INSTALLED_APPS the admin still lists {shown.stdout}"
+    return line, LINES[line]
+
+
+def test_installed_line_is_what_pip_gives_here() -> None:
+    """The Django these checks run is the line `pip install Django` gives on this
+    Python, with the Requires-Python the registry says: a run on each supported
+    Python verifies the page on the line its readers get."""
+    import platform
+    from importlib.metadata import metadata
+
+    line, data = installed_line()
+    requires = metadata("django")["Requires-Python"]
+    assert requires == data["python"], f"{DATA}: Django {line} runs on Python {data['python']}; it says {requires}"
+    python = platform.python_version()
+    assert registry.line_for(DJANGO, python) == line, (
+        f"{W.page_file}: a reader on Python {python} gets Django {registry.line_for(DJANGO, python)}, "
+        f"but these checks run Django {line}"
     )
+
+
+def test_default_primary_key_type() -> None:
+    """Django's own DEFAULT_AUTO_FIELD is the one the registry says for this line."""
+    from django.conf import global_settings
+
+    line, data = installed_line()
+    assert global_settings.DEFAULT_AUTO_FIELD == data["default_auto_field"], (
+        f"{DATA}: Django {line}'s default primary key is {global_settings.DEFAULT_AUTO_FIELD}"
+    )
+
+
+def test_the_page_shows_the_lines() -> None:
+    """The Django page renders the box of release lines, and links Django's
+    documentation only for the lines the registry describes."""
+    page = (ROOT / W.page_file).read_text()
+    assert '\n{{ lines("django") }}\n' in page, f'{W.page_file} lacks {{{{ lines("django") }}}}'
+    linked = set(re.findall(r"docs\.djangoproject\.com/en/([\d.]+)/", page))
+    assert linked <= set(LINES), f"{W.page_file} links Django docs for {sorted(linked - set(LINES))}"
+
+
+def class_values(path: Path) -> dict[str, Any]:
+    """The literal assignments in the body of a generated file's first class."""
+    cls = next(n for n in ast.parse(path.read_text()).body if isinstance(n, ast.ClassDef))
+    return {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in cls.body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    }
+
+
+def check_line_differences(server: Server, project: Path, context: str) -> None:
+    """What the installed line prints and writes is what the registry, and so
+    the page's box, says for that line."""
+    line, data = installed_line()
+    context = f"{context} [Django {line}, {DATA}]"
+    announced = f"{data['runserver']} http://127.0.0.1:{SERVE.port}/"
+    assert announced in server.output.splitlines(), f"{context}: runserver did not print {announced!r}"
+    found = {
+        "settings.py": (settings_values(project / "myblog" / "settings.py"), data["settings"]),
+        "posts/apps.py": (class_values(project / "posts" / "apps.py"), data["app_config"]),
+    }
+    for name, (values, expected) in found.items():
+        for key, value in expected.items():
+            assert values.get(key) == value, f"{context}: {name} has {key} = {values.get(key)!r}, not {value!r}"
+    assert checklist(line) in (project / "myblog" / "settings.py").read_text(), (
+        f"{context}: the generated settings do not link {checklist(line)}"
+    )
+    migration = (project / "posts" / "migrations" / "0001_initial.py").read_text()
+    id_type = data["settings"].get("DEFAULT_AUTO_FIELD") or data["default_auto_field"]
+    assert f"models.{id_type.rpartition('.')[2]}(" in migration, f"{context}: the post's id is no {id_type}"

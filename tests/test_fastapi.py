@@ -4,16 +4,18 @@ checks do not cover.
 Writing with POST: what each request body gets back, and what `GET /items/`
 lists afterwards. Every case runs twice: in-process, through Starlette's
 TestClient around a freshly imported `main.py` (so each case starts from the
-two items the page shows), and against the page's own `uvicorn main:app
---reload` over real HTTP, where the cases run one after another on one server.
+two items the page shows), and against the page's own `fastapi dev main.py`
+and `fastapi run` over real HTTP, where the cases run one after another on one
+server.
 
 Then the page's reasons and details: the answer to bad input is FastAPI's own
 minus the echoed `input`, without which NaN or half an emoji turns it into a
 500; the length limit is what refuses half an emoji; every JSON block on the
 page is a tested answer; `/openapi.json` describes the three operations;
-`/docs` loads Swagger UI from a CDN; and `--reload` runs a reloader and a
-worker, starts a fresh worker when `main.py` changes, and leaves no process
-behind when stopped.
+`/docs` loads Swagger UI from a CDN; `fastapi[standard]` brings the command,
+Uvicorn, WatchFiles and httptools; `fastapi dev` runs a reloader and a worker,
+starts a fresh worker when `main.py` changes, and leaves no process behind when
+stopped; `fastapi run` is one process, on every interface unless told otherwise.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -34,8 +37,8 @@ import pytest
 from guide.checks import where
 from guide.clients import app_of, client_for, http_get, import_snippet
 from guide.paths import ROOT
-from guide.processes import Server
-from guide.walkthroughs import walkthrough
+from guide.processes import Server, listening_addresses
+from guide.walkthroughs import Command, walkthrough
 
 W = walkthrough("fastapi.items")
 SERVE = W.step("serve")
@@ -364,13 +367,34 @@ def test_docs_page_loads_swagger_ui_from_a_cdn() -> None:
 
 
 # --------------------------------------------------------------------------
-# As the reader runs it: `uvicorn main:app --reload` on the page's port
+# As the reader runs it: `fastapi dev` and `fastapi run` on the page's port
 # --------------------------------------------------------------------------
+
+
+def test_standard_extras_bring_the_command_and_uvicorns_speedups() -> None:
+    """What the page says `pip install "fastapi[standard]"` adds: the `fastapi`
+    command (fastapi-cli), Uvicorn with its own standard extras, and through
+    them WatchFiles (the reloader's file watcher) and httptools (its HTTP
+    parser); each is installed."""
+    from importlib.metadata import requires, version
+    from packaging.requirements import Requirement
+
+    def extra(dist: str, name: str) -> dict[str, Requirement]:
+        found = [Requirement(r) for r in requires(dist) or []]
+        chosen = [r for r in found if r.marker and r.marker.evaluate({"extra": name})]
+        return {r.name: r for r in chosen}
+
+    fastapi = extra("fastapi", "standard")
+    uvicorn = extra("uvicorn", "standard")
+    assert "fastapi-cli" in fastapi and "standard" in fastapi["uvicorn"].extras, fastapi
+    assert {"watchfiles", "httptools"} <= set(uvicorn), uvicorn
+    for dist in ("fastapi-cli", "uvicorn", "watchfiles", "httptools"):
+        assert version(dist), f"{W.page_file}: {dist} is not installed"
 
 
 @pytest.mark.server
 def test_posts_over_real_http(reader) -> None:
-    """The same POSTs, one after another, against the page's own server."""
+    """The same POSTs, one after another, against each of the page's servers."""
     import httpx2
 
     for step, server in reader(W).follow():
@@ -414,41 +438,68 @@ def wait_for_output(server: Server, text: str, times: int, why: str) -> None:
 
 
 @pytest.mark.server
-def test_reload_runs_a_worker_restarts_it_and_stops_cleanly(reader) -> None:
-    """`--reload` starts a reloader and a separate worker; saving main.py
-    starts a new worker, whose list is back to the two items; stopping the server (Ctrl+C to the whole process
-    group) leaves no process behind, in its group or anywhere in the folder."""
+def test_dev_reloads_and_run_is_one_process_and_both_stop_cleanly(reader) -> None:
+    """`fastapi dev` starts a reloader (watching with WatchFiles) and a
+    separate worker; saving main.py starts a new worker, whose list is back to
+    the two items. `fastapi run` is a single process with no reloader. Stopping
+    either (Ctrl+C to the whole process group) leaves no process behind, in
+    its group or anywhere in the folder."""
+    import httpx2
+
     r = reader(W)
+    served = []
     for step, server in r.follow():
+        context = where(W, step) + " [as the reader runs it]"
         pgid = server.proc.pid
+        served.append((context, pgid))
         members = group(pgid)
         workers = [pid for pid in members if pid != pgid and "spawn_main" in members[pid]]
-        assert "uvicorn main:app --reload" in members[pgid] and len(workers) == 1, (
-            f"{CONTEXT}: expected a reloader and one worker, found {members}"
+        assert step.serve and step.serve.line in members[pgid], f"{context}: the group is {members}"
+        if step.id == "run":
+            assert not workers and "reloader" not in server.output, (
+                f"{context}: expected one process and no reloader, found {members}:\n{server.output}"
+            )
+            continue
+        assert len(workers) == 1 and "Started reloader process" in server.output, (
+            f"{context}: expected a reloader and one worker, found {members}"
         )
-        assert "Started reloader process" in server.output
-
-        import httpx2
-
+        assert "using WatchFiles" in server.output, f"{context}: {server.output}"
         created = httpx2.post(f"{server.base_url}/items/", json={"id": 3, "name": "Saw"})
-        assert created.status_code == 201, f"{CONTEXT}: {created.status_code} {created.text}"
+        assert created.status_code == 201, f"{context}: {created.status_code} {created.text}"
         main = r.cwd / "main.py"
         later = main.stat().st_mtime + 5
         os.utime(main, (later, later))
         wait_for_output(
             server, "Application startup complete.", 2, "saving main.py did not restart the worker"
         )
-        assert "StatReload detected changes in 'main.py'. Reloading..." in server.output
+        assert "WatchFiles detected changes in 'main.py'. Reloading..." in server.output
         after = group(pgid)
         new_workers = [pid for pid in after if pid != pgid and "spawn_main" in after[pid]]
         assert len(new_workers) == 1 and new_workers != workers, (
-            f"{CONTEXT}: after the reload the group is {after}"
+            f"{context}: after the reload the group is {after}"
         )
         listed = http_get(server.base_url + "/items/")
         assert (listed.status, listed.json()) == (200, START), (
-            f"{CONTEXT}: after the reload, /items/ lists {listed.text[:300]!r}"
+            f"{context}: after the reload, /items/ lists {listed.text[:300]!r}"
         )
-    left = group(pgid) | running_in(r.home)
-    assert not left, f"{CONTEXT}: still running after the server was stopped: {left}"
-    with pytest.raises(ProcessLookupError):
-        os.killpg(pgid, 0)
+    assert [s.id for s in W.servers] == ["serve", "run"] and len(served) == 2, served
+    for context, pgid in served:
+        left = group(pgid) | running_in(r.home)
+        assert not left, f"{context}: still running after the server was stopped: {left}"
+        with pytest.raises(ProcessLookupError):
+            os.killpg(pgid, 0)
+
+
+@pytest.mark.server
+def test_run_without_host_listens_on_every_interface(tmp_path: Path) -> None:
+    """Why the page passes `--host 127.0.0.1`: the page's `fastapi run`
+    command without it listens on 0.0.0.0 and says so."""
+    run = W.step("run")
+    assert run.serve and run.port
+    line = run.serve.line
+    assert line.endswith(" --host 127.0.0.1"), f"{W.page_file}: {line}"
+    shutil.copyfile(W.snippet(run), tmp_path / "main.py")
+    bare = Command(line.removesuffix(" --host 127.0.0.1"), output=(f"Uvicorn running on http://0.0.0.0:{run.port}",))
+    with Server(bare, run.port, tmp_path, where(W, run) + " [without --host]"):
+        listening = listening_addresses(run.port)
+    assert listening == {"0.0.0.0"}, f"{W.page_file}: `{bare.line}` listens on {listening}"

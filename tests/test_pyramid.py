@@ -9,15 +9,24 @@ on 127.0.0.1 only and stops cleanly on Ctrl-C. These tests check the rest:
 - traversal: a resource added to the tree is served with no new route, by the
   view registered for its type, and its text is escaped;
 - waitress, started from a folder without `app.py`, stops with the error the
-  page quotes.
+  page quotes;
+- waitress, started without `--listen`, listens on every interface;
+- `config.scan()` registers `@view_config` views, `config.include()` runs a
+  package's `includeme`.
+
+tests/test_overlap.py shows `wsgiref` serving one request at a time, and
+waitress several.
 """
 
 from __future__ import annotations
 
 import contextlib
 import shlex
+import shutil
 import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import webtest
@@ -25,9 +34,9 @@ from bs4 import BeautifulSoup
 
 from guide.checks import where
 from guide.clients import Response, client_for, http_get, import_snippet
-from guide.processes import port_lock, reader_env
+from guide.processes import Server, listening_addresses, port_lock, reader_env
 from guide.reader import COMMAND_TIMEOUT
-from guide.walkthroughs import walkthrough
+from guide.walkthroughs import Command, walkthrough
 
 TRAVERSAL = walkthrough("pyramid.traversal")
 
@@ -142,3 +151,70 @@ def test_waitress_needs_the_folder_that_holds_app_py(tmp_path) -> None:
     assert done.returncode == 1 and "Error: No module named 'app'" in done.stdout + done.stderr, (
         f"{context}: `{step.serve.line}` exited {done.returncode}: {(done.stdout + done.stderr)[:300]!r}"
     )
+
+
+# --------------------------------------------------------------------------
+# The production server, and growing a project
+# --------------------------------------------------------------------------
+
+HELLO = walkthrough("pyramid.hello")
+WAITRESS = HELLO.step("waitress")
+
+
+@pytest.mark.server
+def test_waitress_without_listen_binds_every_interface(tmp_path: Path) -> None:
+    """The page keeps `--listen` because without it waitress listens on every
+    interface (on its default port): the page's command with the flag left
+    out, started in a copy of the page's folder."""
+    from waitress.adjustments import Adjustments
+
+    shutil.copyfile(HELLO.source / "app.py", tmp_path / "app.py")
+    words = [w for w in WAITRESS.serve.line.split() if not w.startswith("--listen")]
+    assert len(words) < len(WAITRESS.serve.line.split()), f"{WAITRESS.serve.line} has no --listen"
+    default = Adjustments()
+    command = Command(" ".join(words), output=(f"Serving on http://{default.host}:{default.port}",))
+    with Server(command, default.port, tmp_path, where(HELLO, WAITRESS) + " [without --listen]"):
+        listening = listening_addresses(default.port)
+    assert listening == {"0.0.0.0"}, f"{HELLO.page_file}: without --listen, waitress listens on {listening}"
+
+
+SCANNED_VIEWS = '''
+from pyramid.response import Response
+from pyramid.view import view_config
+
+
+@view_config(route_name="hello")
+def hello(request):
+    return Response("found by scan")
+'''
+
+INCLUDED = '''
+def includeme(config):
+    config.add_route("hello", "/")
+'''
+
+
+def test_views_found_by_scan_and_add_ons_switched_on_by_include(tmp_path: Path, monkeypatch) -> None:
+    """What the page says a larger project does: views in their own module,
+    decorated with `@view_config` and registered by one `config.scan()`; a
+    package switched on with `config.include(...)`, which calls its
+    `includeme`. A tiny package of each, found on sys.path."""
+    package = tmp_path / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "views.py").write_text(SCANNED_VIEWS)
+    (tmp_path / "shop_routes.py").write_text(INCLUDED)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from pyramid.config import Configurator
+
+    with Configurator() as config:
+        config.include("shop_routes")
+        config.scan("shop")
+        app = config.make_wsgi_app()
+    response = webtest.TestApp(app).get("/", expect_errors=True)
+    assert (response.status_int, response.text) == (200, "found by scan"), (
+        f"{HELLO.page_file}: a view found by config.scan() answered "
+        f"{response.status_int} {response.text[:200]!r}"
+    )
+    for name in [m for m in sys.modules if m == "shop" or m.startswith(("shop.", "shop_routes"))]:
+        del sys.modules[name]

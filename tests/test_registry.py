@@ -19,7 +19,9 @@ FRAMEWORKS = list(registry.frameworks())
 ALLOWED = {"guide/frameworks.yml", "bench/results.json", "requirements.lock"}
 """Files where ports and benchmark commands may be written: the registry, and
 data generated from it. Besides them, the reader's own files (`snippets/`,
-walkthroughs included) carry the ports the pages show."""
+walkthroughs included) carry the ports the pages show, and the article's code,
+kept as printed (`tests/article/`), the ports the article uses."""
+VERBATIM = ("snippets/", "tests/article/")
 
 
 @pytest.mark.parametrize("key", FRAMEWORKS)
@@ -59,7 +61,7 @@ def tracked_text_files() -> list[str]:
                            cwd=ROOT, capture_output=True, text=True, check=True)
     return [
         f for f in files.stdout.splitlines()
-        if f not in ALLOWED and not f.startswith("snippets/") and (ROOT / f).is_file()
+        if f not in ALLOWED and not f.startswith(VERBATIM) and (ROOT / f).is_file()
         and not f.endswith((".png", ".ico", ".svg", ".woff2"))
     ]
 

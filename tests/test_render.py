@@ -65,22 +65,6 @@ def test_a_visit_says_what_the_reader_sees() -> None:
     assert "It redirects (302) to `/admin/login/?next=/admin/`, which answers with status 200" in django
 
 
-def test_the_verified_box_claims_only_a_recorded_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a run recorded for the page, the box says "Verified with"; with
-    none, its title says so and it claims nothing."""
-    from guide import record
-    from guide.render import verified
-
-    monkeypatch.setattr(record, "read", lambda: {})
-    box = verified.box("flask")
-    assert box.startswith('!!! warning "Not verified in this build"') and "Verified with" not in box
-    assert "No verification run has been recorded" in box
-    run = {"finished": "2026-01-02T03:04:05+00:00", "python": "3.11.7", "pages": {"flask": {"passed": 9, "failed": 0}}}
-    monkeypatch.setattr(record, "read", lambda: run)
-    box = verified.box("flask")
-    assert box.startswith('!!! success "Verified with Flask ') and "all 9 checks for this page passed" in box
-
-
 def test_a_transcript_shows_each_prompt_as_printed() -> None:
     """Prompts appear exactly as the program prints them, the reader's login
     name as the placeholder the page explains, and secret answers left out."""

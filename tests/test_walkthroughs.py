@@ -9,16 +9,25 @@ every endpoint bad input and expect a polite answer.
 
 from __future__ import annotations
 
+import html
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from guide.checks import bad_urls, check_polite, check_visit, where
-from guide.clients import Response, client_for, http_get
+from guide.checks import (
+    HTML_PAYLOADS,
+    bad_urls,
+    check_polite,
+    check_visit,
+    markup_problems,
+    where,
+)
+from guide.clients import HTTPClient, Response, client_for
+from guide.live import LiveServers
 from guide.processes import listening_addresses, reader_env
 from guide.reader import COMMAND_TIMEOUT, Reader, visit_live
-from guide.walkthroughs import Step, Visit, Walkthrough, venv, walkthroughs
+from guide.walkthroughs import Command, Step, Visit, Walkthrough, venv, walkthroughs
 from guide.walkthroughs import _load as load_walkthroughs
 
 WALKTHROUGHS = walkthroughs()
@@ -41,44 +50,100 @@ def test_in_process(w: Walkthrough, step: Step) -> None:
 
 @pytest.mark.parametrize(("w", "step"), serve_params())
 def test_bad_input_in_process(w: Walkthrough, step: Step) -> None:
-    """Malformed, huge, non-ASCII and HTML input: never a 5xx, traceback or raw echo."""
+    """Malformed, huge, non-ASCII and HTML input (element, attribute, event
+    handler, entities): never a 5xx or a traceback, never markup made of it."""
     context = where(w, step) + " [in-process]"
     with client_for(w, step) as client:
         for visit in step.visits:
             if visit.is_websocket:
                 continue
             for kind, path in bad_urls(visit):
-                check_polite(client.get(path), f"{context}: GET {path[:80]} ({kind})")
+                check_polite(client.get(path), f"{context}: GET {path[:80]} ({kind})", kind)
+
+
+INSTALLS = [
+    pytest.param(w, step, command, id=f"install:{w.id}.{step.id}")
+    for w in WALKTHROUGHS for step in w.steps for command in step.commands
+    if command.line.split()[1:4] == ["-m", "pip", "install"]
+]
+
+
+@pytest.mark.parametrize(("w", "step", "command"), INSTALLS)
+def test_install_line(w: Walkthrough, step: Step, command: Command, tmp_path: Path) -> None:
+    """Each `pip install` line the page shows, typed as the reader types it (pip
+    offline: it passes only if what it names is installed here)."""
+    Reader(w, tmp_path).run(command, where(w, step))
 
 
 @pytest.mark.server
-@pytest.mark.parametrize("w", [pytest.param(w, id=w.id) for w in WALKTHROUGHS])
-def test_as_reader(w: Walkthrough, tmp_path: Path) -> None:
-    """The page's commands, typed in an empty folder; its URLs, over real HTTP.
-
-    Each server must listen on the loopback address only, and stop on Ctrl-C
-    with exit code 0 and no traceback, as a reader expects.
-    """
-    stopped = []
-    for step, server in Reader(w, tmp_path).follow():
-        context = where(w, step) + " [as the reader runs it]"
-        stopped.append((context, server))
-        listening = listening_addresses(server.port)
-        assert listening == {"127.0.0.1"}, (
-            f"{context}: port {server.port} listens on {sorted(listening)}; other machines "
-            "can reach it. Bind to 127.0.0.1."
-        )
+@pytest.mark.parametrize(("w", "step"), serve_params())
+def test_as_reader(w: Walkthrough, step: Step, live: LiveServers) -> None:
+    """The page's commands, typed in an empty folder; its server, started with
+    the page's command on the page's port, listening on the loopback address
+    only; its URLs, over real HTTP, answering as the page says, and bad input
+    answered politely."""
+    server = live.server(f"{w.id}.{step.id}")
+    context = where(w, step) + " [as the reader runs it]"
+    listening = listening_addresses(server.port)
+    assert listening == {"127.0.0.1"}, (
+        f"{context}: port {server.port} listens on {sorted(listening)}; other machines "
+        "can reach it. Bind to 127.0.0.1."
+    )
+    for visit in step.visits:
+        visit_live(visit, context)
+    # One client for all the bad input: a new one per request costs more than the request.
+    client = HTTPClient(server.base_url)
+    try:
         for visit in step.visits:
-            visit_live(visit, context)
-            if visit.is_websocket:
-                continue
-            for kind, path in bad_urls(visit):
-                check_polite(http_get(server.base_url + path), f"{context}: GET {path[:80]} ({kind})")
-    for context, server in stopped:
-        assert server.returncode == 0 and "Traceback" not in server.output, (
-            f"{context}: Ctrl-C ended `{server.command.line}` with exit code "
-            f"{server.returncode}:\n{server.output[-2000:]}"
-        )
+            for kind, path in [] if visit.is_websocket else bad_urls(visit):
+                check_polite(client.get(path), f"{context}: GET {path[:80]} ({kind})", kind)
+    finally:
+        client.close()
+
+
+BESIDE = [pytest.param(w, s, id=f"{w.id}.{s.id}") for w, s in SERVES if w.beside(s)]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("w", "step"), BESIDE)
+def test_beside_the_server(w: Walkthrough, step: Step, live: LiveServers) -> None:
+    """What the page runs in a second terminal while this server is up (a
+    client that talks to it) prints what the page shows. Its own server: a
+    client may change what the server holds."""
+    with live.fresh(f"{w.id}.{step.id}") as (reader, _server):
+        for beside in w.beside(step):
+            reader.do(beside)
+
+
+@pytest.mark.server
+@pytest.mark.stops
+@pytest.mark.parametrize(("w", "step"), serve_params())
+def test_ctrl_c_stops_it_cleanly(w: Walkthrough, step: Step, live: LiveServers) -> None:
+    """Ctrl-C ends the page's server with exit code 0 and no traceback, as a reader expects."""
+    stopped = live.stop(f"{w.id}.{step.id}")
+    assert stopped.clean, (
+        f"{where(w, step)} [as the reader runs it]: Ctrl-C ended `{stopped.command}` with exit code "
+        f"{stopped.returncode}:\n{stopped.output[-2000:]}"
+    )
+
+
+CARELESS_PAGES = {
+    "echoed as is": lambda sent: f"<p>Hello, {sent}!</p>",
+    "echoed into a quoted attribute": lambda sent: f"<p title='{html.escape(sent, quote=False)}'>Hello</p>",
+    "decoded, then echoed": lambda sent: f"<p>Hello, {html.unescape(sent)}!</p>",
+}
+"""Three ways a page echoes a visitor's text without escaping it properly."""
+
+
+@pytest.mark.parametrize("kind", HTML_PAYLOADS)
+def test_the_markup_check_catches_each_payload(kind: str) -> None:
+    """The check can fail: each payload is caught on at least one careless
+    page, and never on a page that escapes it with `html.escape`."""
+    sent = HTML_PAYLOADS[kind]
+    caught = {name: markup_problems(page(sent), sent) for name, page in CARELESS_PAGES.items()}
+    assert any(caught.values()), f"the {kind} payload {sent!r} is caught on no careless page"
+    escaped = f"<p title='{html.escape(sent)}'>Hello, {html.escape(sent)}!</p>"
+    assert markup_problems(escaped, sent) == [], f"{kind}: an escaped page was flagged"
 
 
 def test_virtual_environment(tmp_path: Path) -> None:

@@ -23,4 +23,13 @@ document$.subscribe(() => {
   for (const nav of document.querySelectorAll(".md-code__nav")) {
     nav.setAttribute("role", "none")
   }
+
+  // The current page's table of contents appears twice: inside the site
+  // navigation (shown on narrow screens) and in the right-hand sidebar. Two
+  // landmarks with one name cannot be told apart in a screen reader's list:
+  // the one inside the navigation gets a name of its own.
+  for (const toc of document.querySelectorAll(".md-nav--primary .md-nav--secondary[aria-label]")) {
+    const name = toc.getAttribute("aria-label")
+    if (!name.endsWith(" in the navigation")) toc.setAttribute("aria-label", `${name} in the navigation`)
+  }
 })

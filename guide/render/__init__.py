@@ -27,7 +27,7 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-from guide.render import features, layout, performance, verified, walkthrough
+from guide.render import features, layout, lines, performance, verified, walkthrough
 
 MARKER = re.compile(r"""\{\{ (?P<name>[a-z_]+)\((?:(?P<q>["'])(?P<arg>[^"']*)(?P=q))?\) \}\}""")
 """`{{ name("argument") }}` or `{{ name() }}`."""
@@ -40,6 +40,7 @@ RENDERERS: dict[str, Callable[..., str]] = {
     "port": walkthrough.port,
     "venv": walkthrough.venv_block,
     "verified": verified.box,
+    "lines": lines.table,
     "features": features.table,
     "perf": performance.figure,
     "layout": layout.tree,

@@ -1,0 +1,122 @@
+"""The test session (a pytest plugin, `-p guide.session`): a loopback of its
+own for each test process, the servers it keeps running, and an order of
+tests that lets each server start once.
+
+- Each process that runs tests moves into a network namespace of its own
+  (`guide.processes.own_loopback`), so the examples' fixed ports never meet
+  another worker's or another job's; where that is not allowed, servers take
+  turns through the machine-wide port lock instead.
+- `live` (a fixture) hands out the running servers (`guide.live.LiveServers`).
+- Tests that use one walkthrough's servers are sent to one worker together
+  (their ids name it: `test_x[flask.items.serve]`), in collection order, with
+  the tests marked `stops` last, so its server starts once per run.
+- `--page flask` (what `make check PAGE=flask` runs) keeps only the checks of
+  one page: its walkthroughs in both layers, its claims, its build and its
+  browser checks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from guide import record
+from guide.live import LiveServers
+from guide.processes import SESSION, kill_all, kill_leftovers, own_loopback
+from guide.walkthroughs import walkthroughs
+
+_GROUP = re.compile(r"\[(?P<page>[\w-]+)\.(?P<name>[\w-]+)(?:\.[\w-]+)?(?:[-\]])")
+
+
+def group_of(nodeid: str) -> str | None:
+    """The walkthrough a test's id names in its parameters, if any."""
+    found = _GROUP.search(nodeid)
+    if not found:
+        return None
+    ref = f"{found['page']}.{found['name']}"
+    return ref if ref in {w.id for w in walkthroughs()} else None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--page", help="run only the checks of this page (its name, e.g. flask)")
+
+
+def on_page(nodeid: str, page: str) -> bool:
+    """Whether a test checks `page`: by its file, its walkthrough, or the page
+    named in its parameters (`[flask.md]`, `[flask-dark]`); the strict build
+    of the whole site counts for every page."""
+    if record.page_of(nodeid) == page or nodeid.endswith("::test_strict_build"):
+        return True
+    return re.search(rf"\[(?:[\w-]+:)?{re.escape(page)}(?:\.md|[\].:-])", nodeid) is not None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    worker = hasattr(config, "workerinput")
+    controller = not worker and config.getoption("numprocesses", None) not in (None, 0)
+    if not worker:  # a run of its own, even inside another (the interrupted-run tests)
+        os.environ[SESSION] = f"{os.getpid()}"
+    if not controller:
+        config.stash[_ISOLATED] = own_loopback()
+
+
+_ISOLATED = pytest.StashKey[bool]()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    isolated = config.stash.get(_ISOLATED, None)
+    if isolated is None:
+        return "servers: each worker on a loopback of its own (when allowed), else the port lock"
+    return "servers: " + ("a loopback of its own" if isolated else "the machine's loopback, taking turns by port lock")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the tests of each walkthrough together, in the order they were
+    collected (shuffled or not), those marked `stops` last; walkthrough
+    groups first, since their servers take longest. With `--page`, only
+    that page's tests."""
+    page = config.getoption("page")
+    if page:
+        kept = [item for item in items if on_page(item.nodeid, page)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        first.setdefault(group_of(item.nodeid) or item.nodeid, i)
+
+    def key(pair: tuple[int, pytest.Item]) -> tuple[int, int, int, int]:
+        i, item = pair
+        group = group_of(item.nodeid)
+        return (group is None, first[group or item.nodeid], item.get_closest_marker("stops") is not None, i)
+
+    items[:] = [item for _, item in sorted(enumerate(items), key=key)]
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Whole walkthrough groups to one worker each; every other test on its own."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWalkthrough(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid) or nodeid
+
+    config.option.loadscopereorder = False  # keep the order above: slow groups first
+    return ByWalkthrough(config, log)
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServers]:
+    """The servers this test process keeps running, by `page.walkthrough.step`."""
+    servers = LiveServers(tmp_path_factory.mktemp("live"))
+    yield servers
+    servers.close()
+    kill_all()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Whatever a killed worker could not stop is stopped here."""
+    if not hasattr(session.config, "workerinput"):
+        kill_leftovers(os.environ[SESSION])
