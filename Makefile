@@ -87,7 +87,7 @@ wrk:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
 
 # Requests/s, latency, cold start and memory of every production server, the
-# reference servers and Tornado's slow-connection test (about 7 minutes; writes
+# reference servers and Tornado's slow-connection test (about 12 minutes; writes
 # bench/results.json, which the Performance page renders). Not a test.
 bench: $(STAMP) wrk
 	$(BIN)/python -m bench

@@ -1,7 +1,7 @@
 """The benchmark's command line.
 
-    python -m bench            a full run (about 7 minutes), writes bench/results.json
-    python -m bench --smoke    a few seconds per server, writes a temporary file
+    python -m bench            a full run (about 12 minutes), writes bench/results.json
+    python -m bench --smoke    a fraction of a second per server, writes a temporary file
     python -m bench --smoke --out FILE
     python -m bench --only flask references
 
@@ -25,7 +25,7 @@ from guide.processes import kill_all
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true",
-                        help="a few seconds per server; never writes bench/results.json")
+                        help="a fraction of a second per server; never writes bench/results.json")
     parser.add_argument("--out", type=Path, help="where to write the JSON")
     parser.add_argument("--only", nargs="*", default=[], help="only these frameworks, 'references' or 'slow'")
     args = parser.parse_args(argv)
@@ -46,6 +46,11 @@ def _interrupted(signum: int, frame: object) -> None:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _interrupted)
+    # Started in the background, a process inherits Ctrl-C as ignored, and so
+    # would every server it starts: they could then not be stopped as a reader
+    # stops them. Take it back (the servers get the default after exec).
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         sys.exit(main())
     finally:

@@ -5,7 +5,10 @@ load is bounded in time and in count."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
 import re
+import signal
 import statistics
 import subprocess
 import time
@@ -32,6 +35,7 @@ def parse_wrk(out: str) -> dict:
     return {
         "requests_per_s": float(rps.group(1)),
         "requests": int(total.group(1)),
+        "seconds": round(_ms(total.group(2)) / 1000, 3),
         "latency_p50_ms": latency.get("50"),
         "latency_p99_ms": latency.get("99"),
         "errors": {
@@ -42,15 +46,31 @@ def parse_wrk(out: str) -> dict:
     }
 
 
-def wrk_run(wrk: str, url: str, method: dict, duration: int) -> dict:
+def wrk_run(wrk: str, url: str, method: dict, duration: float) -> dict:
+    """One wrk run of `duration` seconds. wrk counts whole seconds; for a
+    fraction of one (the smoke run) it is started for a second and stopped
+    with Ctrl-C after `duration`, which it answers with its usual report of
+    the time it ran."""
+    seconds = max(1, math.ceil(duration))
     command = [
-        wrk, f"-t{method['wrk_threads']}", f"-c{method['concurrency']}", f"-d{duration}s",
+        wrk, f"-t{method['wrk_threads']}", f"-c{method['concurrency']}", f"-d{seconds}s",
         f"--timeout={method['wrk_timeout_s']}s", "--latency", url,
     ]
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=duration + 30, check=False)
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        if duration < seconds:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=duration)
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=seconds + 30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     if proc.returncode != 0:
-        raise AssertionError(f"`{' '.join(command)}` exited {proc.returncode}:\n{proc.stderr}")
-    return parse_wrk(proc.stdout)
+        raise AssertionError(f"`{' '.join(command)}` exited {proc.returncode}:\n{err}")
+    return parse_wrk(out)
 
 
 def summarise(samples: list[dict]) -> dict:

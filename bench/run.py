@@ -4,9 +4,15 @@ file it writes.
 In order: each framework's Items API served by the `prod` step of its Compare
 walkthrough (the production command the page gives, one worker process), in
 a copy of its folder; each framework's variants (another production server
-for the same app); the reference points; then the slow-request servers, each
-level of simultaneous connections against a fresh process, and the WebSocket
-levels where the registry says the server has one.
+for the same app, among them the one its documentation runs in production);
+the reference points; then the slow-request servers, each level of
+simultaneous connections against a fresh process, and the WebSocket levels
+where the registry says the server has one.
+
+A full run measures one server at a time. A smoke run only proves that every
+server starts, answers under load and stops: it loads each for a fraction of
+a second, and runs several servers at once (each on its own port) to be
+quick; its numbers mean nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import datetime
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench import load, machine, measure
@@ -35,6 +43,8 @@ FULL = {
     "repetitions": 3,
     "endpoints": ["/items", "/items/1"],
     "wrk_timeout_s": 5,
+    "wait_idle": True,
+    "parallel": 1,
     "slow_levels": [1000, 5000],
     "slow_timeout_s": 20.0,
     "ws_levels": [1000, 5000],
@@ -44,34 +54,37 @@ SMOKE = {
     "concurrency": 10,
     "wrk_threads": 1,
     "warmup_s": 0,
-    "duration_s": 1,
+    "duration_s": 0.25,
     "repetitions": 1,
     "endpoints": ["/items/1"],
     "wrk_timeout_s": 2,
+    "wait_idle": False,
+    "parallel": 4,
     "slow_levels": [50],
-    "slow_timeout_s": 4.0,
+    "slow_timeout_s": 3.0,
     "ws_levels": [50],
-    "ws_timeout_s": 5.0,
+    "ws_timeout_s": 3.0,
 }
-"""A few seconds per server: every target starts, answers under load and stops."""
+"""A fraction of a second per server, several servers at once: every target
+starts, answers under load and stops."""
 
 METHOD_NOTES = {
     "wrk_command": "wrk -t{wrk_threads} -c{concurrency} -d{duration_s}s --timeout={wrk_timeout_s}s --latency URL",
-    "hello": "GET /items/1 (the snippets have no plainer endpoint; adding one would change them)",
-    "servers": "each framework's `prod` serve step from snippets/compare/walkthroughs.yml, "
-               "one worker process, in a copy of its snippet folder; access logs as the page's command leaves them "
-               "(uvicorn and CherryPy log every request to stdout, which the harness reads)",
-    "cold_start": "from starting the command to the first 200 from GET /items/1 (polled every 10 ms "
-                  "after the harness sees the port open; the harness polls every 50 ms)",
-    "peak_rss": "sum of VmRSS over the server's process group, sampled every 0.25 s during the load",
-    "slow_requests": "N simultaneous GET /slow (each waits 1 s in the server), raw asyncio streams, "
-                     "Connection: close, one client process; both servers listen with backlog 4096 "
-                     "(capped by net.core.somaxconn)",
-    "websockets": "N simultaneous WebSocket connections to /ws of bench/servers/slow_tornado.py (an echo "
-                  "handler), client `websockets` on asyncio in one process: each connects, sends one "
-                  "message, reads the echo and stays open until all have echoed or failed",
-    "variants": "extra rows: another production server for a framework's same Compare app (the registry's variants)",
-    "machine_shared": "wrk, the server and this script share the machine's cores",
+    "hello": "GET /items/1, one small JSON object: the plainest request the Compare apps answer",
+    "servers": "each started with its command as a reader types it, in a copy of its folder, and stopped "
+               "with Ctrl-C; each logs what its command logs (uvicorn and CherryPy write a line per request)",
+    "cold_start": "from typing the command to the first correct answer to GET /items/1",
+    "idle": "before the load, each server is left until it uses almost no CPU, so every worker has started",
+    "peak_rss": "the largest resident memory of the server, all its processes together, during the load",
+    "processes_threads": "every process of the server (a manager and its workers) and their threads, at that peak",
+    "loop_parser": "uvloop and httptools count as used when their compiled modules are loaded in the server",
+    "slow_requests": "many requests at once that each wait one second in the server, each on its own "
+                     "connection, from one client; both servers may queue 4,096 connections not yet accepted",
+    "websockets": "many WebSocket connections at once to an echo handler: each sends one message, reads "
+                  "it back and stays open until every other one has",
+    "variants": "other production servers for a framework's same Compare app, among them the one its "
+                "documentation runs in production",
+    "machine_shared": "the load generator and the server share the machine's cores",
 }
 
 
@@ -91,9 +104,14 @@ def command_of(target: Target) -> Command:
     return Command(target.line, output=target.ready)
 
 
-def frameworks(only: set[str], wrk: str, method: dict, tmp: Path) -> dict:
+Log = Callable[[str], None]
+Job = Callable[[Log], None]
+"""One server's measurement: it stores its result and reports its progress through the log it is given."""
+
+
+def frameworks(only: set[str], wrk: str, method: dict, tmp: Path, results: dict) -> list[Job]:
     """Each framework's Compare app on its page's production command."""
-    results = {}
+    jobs = []
     for key, fw in registry.frameworks().items():
         if only and key not in only:
             continue
@@ -102,63 +120,102 @@ def frameworks(only: set[str], wrk: str, method: dict, tmp: Path) -> dict:
         assert step.serve and step.port
         home = tmp / key
         shutil.copytree(w.source, home)
-        results[key] = measure.server(key, step.serve, step.port, home, wrk, method)
-    return results
+
+        def job(log: Log, key: str = key, command: Command = step.serve, port: int = step.port,
+                home: Path = home) -> None:
+            results[key] = measure.server(key, command, port, home, wrk, method, log)
+
+        jobs.append(job)
+    return jobs
 
 
-def variants(only: set[str], wrk: str, method: dict, tmp: Path) -> dict:
-    results = {}
+def variants(only: set[str], wrk: str, method: dict, tmp: Path, results: dict) -> list[Job]:
+    jobs = []
     for key, target in registry.variants().items():
         if only and not {key, target.framework} & only:
             continue
-        result = measure.server(target.label, command_of(target), target.port, folder_for(target, tmp), wrk, method)
-        results[key] = {"framework": target.framework, "label": target.label, **result}
-    return results
+        cwd = folder_for(target, tmp)
+
+        def job(log: Log, key: str = key, target: Target = target, cwd: Path = cwd) -> None:
+            result = measure.server(target.label, command_of(target), target.port, cwd, wrk, method, log)
+            results[key] = {"framework": target.framework, "label": target.label, **result}
+
+        job.several_workers = "{workers}" in target.command  # type: ignore[attr-defined]
+        jobs.append(job)
+    return jobs
 
 
-def references(smoke: bool, wrk: str, method: dict, tmp: Path) -> dict:
-    results: dict = {}
+def references(wrk: str, method: dict, tmp: Path, results: dict) -> list[Job]:
+    jobs = []
     for key, target in registry.references().items():
-        if target.full and smoke:
-            continue
         if target.needs and not shutil.which(target.needs):
             results[key] = {"available": False, "note": f"{target.needs} not available"}
             continue
         cwd = folder_for(target, tmp)
-        results[key] = measure.server(target.label, command_of(target), target.port, cwd, wrk, method)
+
+        def job(log: Log, key: str = key, target: Target = target, cwd: Path = cwd) -> None:
+            results[key] = measure.server(target.label, command_of(target), target.port, cwd, wrk, method, log)
+
+        jobs.append(job)
     results["go"] = (
         {"available": False, "note": "not available: no `go` on this machine"}
         if not shutil.which("go")
         else {"available": True, "note": "go exists but no Go reference server is written yet"}
     )
-    return results
+    return jobs
 
 
-def slow(method: dict, tmp: Path) -> tuple[dict, dict]:
+def slow(method: dict, tmp: Path, requests: dict, websockets: dict) -> list[Job]:
     """Slow requests against every slow server, then WebSockets where it has them."""
-    requests, websockets = {}, {}
+    jobs = []
     for key, target in registry.slow_servers().items():
         cwd = folder_for(target, tmp)
-        requests[key] = measure.levels(
-            f"slow requests, {target.label}", command_of(target), target.port, cwd, method["slow_levels"],
-            lambda n, t=target: load.slow_load(t.port, n, method["slow_timeout_s"]),
-            lambda level: (
-                f"{level['completed']} completed, last after {level['seconds_to_last_completion']} s, "
-                f"{level['unfinished_at_timeout']} unfinished at {level['timeout_s']} s, "
-                f"errors {level['errors']}, peak RSS {level['peak_rss_mib']} MiB"
-            ),
-        )
-        if target.websockets:
-            websockets[key] = measure.levels(
-                f"WebSockets, {target.label}", command_of(target), target.port, cwd, method["ws_levels"],
-                lambda n, t=target: load.ws_load(t.port, n, method["ws_timeout_s"]),
+
+        def job(log: Log, key: str = key, target: Target = target, cwd: Path = cwd) -> None:
+            requests[key] = measure.levels(
+                f"slow requests, {target.label}", command_of(target), target.port, cwd, method["slow_levels"],
+                lambda n: load.slow_load(target.port, n, method["slow_timeout_s"]),
                 lambda level: (
-                    f"{level['echoed']} echoed, {level['peak_open']} open at once, "
-                    f"last echo after {level['seconds_to_last_echo']} s, errors {level['errors']}, "
-                    f"peak RSS {level['peak_rss_mib']} MiB"
+                    f"{level['completed']} completed, last after {level['seconds_to_last_completion']} s, "
+                    f"{level['unfinished_at_timeout']} unfinished at {level['timeout_s']} s, "
+                    f"errors {level['errors']}, peak RSS {level['peak_rss_mib']} MiB"
                 ),
+                log,
             )
-    return requests, websockets
+            if target.websockets:
+                websockets[key] = measure.levels(
+                    f"WebSockets, {target.label}", command_of(target), target.port, cwd, method["ws_levels"],
+                    lambda n: load.ws_load(target.port, n, method["ws_timeout_s"]),
+                    lambda level: (
+                        f"{level['echoed']} echoed, {level['peak_open']} open at once, "
+                        f"last echo after {level['seconds_to_last_echo']} s, errors {level['errors']}, "
+                        f"peak RSS {level['peak_rss_mib']} MiB"
+                    ),
+                    log,
+                )
+
+        jobs.append(job)
+    return jobs
+
+
+def run_jobs(jobs: list[Job], parallel: int) -> None:
+    """One job at a time, printing as it goes (a full run); or `parallel` at
+    once, each printing its lines together when it is done (a smoke run)."""
+    if parallel <= 1:
+        for job in jobs:
+            job(measure.say)
+        return
+
+    def buffered(job: Job) -> None:
+        lines: list[str] = []
+        try:
+            job(lines.append)
+        finally:
+            measure.say("\n".join(lines))
+
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        for future in [pool.submit(buffered, job) for job in jobs]:
+            future.result()
 
 
 def ratios(results: dict) -> dict:
@@ -175,11 +232,18 @@ def ratios(results: dict) -> dict:
     out: dict = {}
     for path in results["method"]["endpoints"]:
         node = rps("references", "node_http", path)
+        bare = rps("references", "bare_asgi_uvicorn", path)
         out[f"fastapi_vs_node_http_rps {path}"] = ratio(rps("frameworks", "fastapi", path), node)
         hello = rps("references", "fastapi_hello_async", path)
         out[f"fastapi_hello_async_vs_node_http_rps {path}"] = ratio(hello, node)
-        out[f"fastapi_vs_bare_asgi_rps {path}"] = ratio(rps("frameworks", "fastapi", path),
-                                                       rps("references", "bare_asgi_uvicorn", path))
+        out[f"fastapi_vs_bare_asgi_rps {path}"] = ratio(rps("frameworks", "fastapi", path), bare)
+        out[f"fastapi_async_vs_bare_asgi_rps {path}"] = ratio(rps("variants", "fastapi_async", path), bare)
+        out[f"fastapi_async_vs_def_rps {path}"] = ratio(rps("variants", "fastapi_async", path),
+                                                       rps("frameworks", "fastapi", path))
+        for key, fw in registry.frameworks().items():
+            row = fw.documented_row()[0]
+            if row != key:
+                out[f"{row}_vs_{key}_rps {path}"] = ratio(rps("variants", row, path), rps("frameworks", key, path))
     slow_results = results.get("slow_requests", {})
     for n in results["method"]["slow_levels"]:
         with contextlib.suppress(KeyError, TypeError):
@@ -202,18 +266,36 @@ def run(smoke: bool = False, only: set[str] | None = None) -> dict:
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine.machine(),
         "software": machine.software(wrk),
-        "method": {**method, **METHOD_NOTES, "rlimit_nofile": nofile},
+        "method": {**method, **METHOD_NOTES, "rlimit_nofile": nofile, "workers": registry.workers()},
         "frameworks": {}, "variants": {}, "references": {}, "slow_requests": {}, "websockets": {},
     }
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         tmp = Path(folder)
-        results["frameworks"] = frameworks(only, wrk, method, tmp)
-        results["variants"] = variants(only, wrk, method, tmp)
+        jobs = frameworks(only, wrk, method, tmp, results["frameworks"])
+        jobs += variants(only, wrk, method, tmp, results["variants"])
         if not only or "references" in only:
-            results["references"] = references(smoke, wrk, method, tmp)
-        if not only or "slow" in only:
-            results["slow_requests"], results["websockets"] = slow(method, tmp)
+            jobs += references(wrk, method, tmp, results["references"])
+        held = slow(method, tmp, results["slow_requests"], results["websockets"]) if not only or "slow" in only else []
+        if smoke:
+            # What takes longest first: the held connections (they wait out
+            # their timeout), then the servers that start several workers.
+            jobs = held + sorted(jobs, key=lambda job: not getattr(job, "several_workers", False))
+        else:
+            jobs += held  # last, away from the requests/s
+        run_jobs(jobs, method["parallel"])
+    for group in ("frameworks", "variants", "references", "slow_requests", "websockets"):
+        results[group] = in_order(group, results[group])
     return finish(results, started)
+
+
+def in_order(group: str, found: dict) -> dict:
+    """A group's results in the registry's order, whatever order they finished in."""
+    order = {
+        "frameworks": list(registry.frameworks()),
+        "variants": list(registry.variants()),
+        "references": [*registry.references(), "go"],
+    }.get(group, list(registry.slow_servers()))
+    return {key: found[key] for key in sorted(found, key=lambda k: order.index(k) if k in order else len(order))}
 
 
 def finish(results: dict, started: float) -> dict:

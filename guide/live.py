@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from guide.processes import Server
@@ -52,8 +52,9 @@ class _Following:
     server: Server | None = None
     running: contextlib.ExitStack = dataclasses.field(default_factory=contextlib.ExitStack)
 
-    def reach(self, wanted: Step) -> Server:
-        """Do the steps up to `wanted` (starting no server on the way) and start its server."""
+    def reach(self, wanted: Step, prepare: Callable[[Reader], None] | None = None) -> Server:
+        """Do the steps up to `wanted` (starting no server on the way), then
+        `prepare(reader)` if given, and start its server."""
         assert not self.server, "stop the running server first"
         index = self.w.steps.index(wanted)
         for later in self.w.steps[self.done + 1 : index]:
@@ -61,7 +62,8 @@ class _Following:
             # what this shared one serves: `test_beside_the_server` runs those.
             if not (later.serve or later.while_serving):
                 self.reader.do(later)
-        self.reader.do(wanted)  # a serve step types nothing before its command
+        if prepare:
+            prepare(self.reader)
         self.server = self.running.enter_context(self.reader.serve(wanted))
         self.done, self.step = index, wanted
         return self.server
@@ -135,14 +137,15 @@ class LiveServers:
         return self.stopped[ref]
 
     @contextlib.contextmanager
-    def fresh(self, ref: str) -> Iterator[tuple[Reader, Server]]:
+    def fresh(self, ref: str, prepare: Callable[[Reader], None] | None = None) -> Iterator[tuple[Reader, Server]]:
         """A server of this step in a folder of its own, for a test that changes
-        what it serves (its files, its state); stopped afterwards."""
+        what it serves (its files, its state), with `prepare(reader)` run just
+        before it starts; stopped afterwards."""
         w, wanted = step(ref)
         self._free(wanted.port)
         own = self._new(w)
         try:
-            yield own.reader, own.reach(wanted)
+            yield own.reader, own.reach(wanted, prepare)
         finally:
             self._halt(own)
 

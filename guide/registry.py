@@ -3,13 +3,17 @@
 Every fact about a framework (key, display name, distribution, in-process
 client, Items API, benchmark rows and their ports, feature-matrix cells) is
 written in that one file; page tables, the feature matrix, the benchmark, the
-Performance page and the leftover-port check all read it from here.
+Performance page and the leftover-port check all read it from here. The one
+exception is what a program reads from the network for the feature matrix
+(licences, release history, support windows): `guide/releases.yml`, written
+by `guide.releases.refresh`, keyed by the same framework keys.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +22,21 @@ import yaml
 from guide.walkthroughs import Walkthrough, walkthrough
 
 DATA = Path(__file__).with_name("frameworks.yml")
+
+
+def workers() -> int:
+    """gunicorn's documented starting point for its worker count, (2 x cores) + 1,
+    for the cores this process may use: what `{workers}` in a command means."""
+    return 2 * len(os.sched_getaffinity(0)) + 1
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    """Where a framework's (or its server's) own documentation says how to run
+    it in production: a sentence the Performance page shows, and its address."""
+
+    text: str
+    url: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,13 +55,14 @@ class Target:
     framework: str | None = None
     """For a variant, the framework whose Items API it serves."""
     needs: str | None = None
-    full: bool = False
     websockets: bool = False
+    documented: Source | None = None
+    """Set on the variant that serves the framework as its documentation runs it in production."""
 
     @property
     def line(self) -> str:
-        """The command, with its port filled in."""
-        return self.command.format(port=self.port)
+        """The command, with its port and worker count filled in."""
+        return self.command.format(port=self.port, workers=workers())
 
     @property
     def ready(self) -> tuple[str, ...]:
@@ -64,6 +84,8 @@ class Framework:
     features: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     lines: dict[str, Any] = dataclasses.field(default_factory=dict)
     """Its release lines readers get on different Pythons, where it has more than one."""
+    documented: Source | None = None
+    """Set when the Compare page's own command is how its documentation runs it in production."""
 
     @property
     def page(self) -> str:
@@ -74,9 +96,24 @@ class Framework:
         """Its Items API on the Compare page."""
         return walkthrough(self.items_api)
 
+    def documented_row(self) -> tuple[str, Source]:
+        """The benchmark row it is compared on, and the documentation behind
+        it: its `documented` variant, or its own Compare command (`self.key`)."""
+        rows = [(v.key, v.documented) for v in self.variants if v.documented]
+        if self.documented:
+            rows.append((self.key, self.documented))
+        if len(rows) != 1:
+            raise LookupError(f"{DATA.name}: {self.key} needs exactly one documented row, has {rows}")
+        return rows[0]
+
+
+def _source(raw: dict[str, str] | None) -> Source | None:
+    return Source(**raw) if raw else None
+
 
 def _target(key: str, raw: dict[str, Any], framework: str | None = None) -> Target:
-    fields = {**raw, "output": tuple(raw.get("output", ())), "files": tuple(raw.get("files", ()))}
+    fields = {**raw, "output": tuple(raw.get("output", ())), "files": tuple(raw.get("files", ())),
+              "documented": _source(raw.get("documented"))}
     if framework:
         fields.setdefault("items_api", f"compare.{framework}")
     return Target(key=key, framework=framework, **fields)
@@ -97,6 +134,7 @@ def _load(mtime: int) -> dict[str, Any]:
             variants=tuple(_target(k, v, key) for k, v in (fw.get("variants") or {}).items()),
             features=fw.get("features", {}),
             lines=fw.get("lines", {}),
+            documented=_source(fw.get("documented")),
         )
     return {
         "frameworks": frameworks,

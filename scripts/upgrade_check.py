@@ -8,8 +8,14 @@ their reasons), runs the whole verification there, and reports, per Python:
 which versions differ from the lock (new major versions marked), what is held
 back and why, and which pages' checks broke. Exit status 1 if anything broke.
 
+First it reads the Feature matrix's release facts again (`guide/releases.yml`:
+licences, latest releases, support windows) from PyPI's JSON API and their
+other sources, and reports what changed; without network it says so and goes
+on.
+
 Usage: `make upgrade-check` (the weekly workflow runs it), or
-`python scripts/upgrade_check.py --pythons 3.11 3.13`.
+`python scripts/upgrade_check.py --pythons 3.11 3.13`;
+`python scripts/upgrade_check.py --releases` reads the release facts only.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from guide import releases
 from guide.lock import PYPROJECT, interpreter, pins, supported_pythons
 from guide.paths import ROOT
 from guide.record import page_of
@@ -114,10 +121,27 @@ def check(version: str, interpreter: str) -> bool:
     return False
 
 
+def refresh_releases() -> None:
+    """Read the release facts again and say what changed; the file is left
+    as it was if a source cannot be read."""
+    try:
+        changes = releases.refresh()
+    except (OSError, ValueError, LookupError) as error:  # no network: URLError is an OSError
+        print(f"Release facts not read again ({error}); {releases.DATA.relative_to(ROOT)} is unchanged.")
+        return
+    print(f"Release facts ({releases.DATA.relative_to(ROOT)}):")
+    for line in changes or ["unchanged"]:
+        print(f"  {line}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pythons", nargs="*", help="versions to check (default: oldest and newest installed)")
+    parser.add_argument("--releases", action="store_true", help="only read the release facts again")
     args = parser.parse_args()
+    refresh_releases()
+    if args.releases:
+        return 0
     present = [v for v in supported_pythons() if interpreter(v)]
     chosen = args.pythons or sorted({present[0], present[-1]}, key=Version)
     results = [check(v, interpreter(v) or sys.exit(f"Python {v} is not installed here")) for v in chosen]

@@ -24,8 +24,6 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import bottle
@@ -34,8 +32,10 @@ import pytest
 
 from guide.checks import check_visit, where
 from guide.clients import Client, app_of, client_for, http_get
+from guide.live import LiveServers
 from guide.processes import reader_env
-from guide.walkthroughs import Step, Visit, walkthrough
+from guide.reader import Reader
+from guide.walkthroughs import Visit, walkthrough
 
 SERVICE = walkthrough("bottle.service")
 SERVE = SERVICE.step("serve")
@@ -224,45 +224,34 @@ def test_square_digit_limit() -> None:
 
 
 @pytest.mark.server
-def test_server_is_wsgiref(reader) -> None:
+@pytest.mark.parametrize("ref", [f"{SERVICE.id}.{s.id}" for s in SERVICE.servers])
+def test_server_is_wsgiref(ref: str, live: LiveServers) -> None:
     """Both commands on the page run the standard library's wsgiref server,
     which speaks HTTP/1.0."""
-    for step, server in reader(SERVICE).follow():
-        context = where(SERVICE, step)
-        response = httpx2.get(f"{server.base_url}/square/5", timeout=10)
-        assert (response.http_version, response.headers["server"].split("/")[0]) == (
-            "HTTP/1.0",
-            "WSGIServer",
-        ), f"{context}: {response.http_version} from {response.headers['server']}"
+    response = httpx2.get(f"{live.server(ref).base_url}/square/5", timeout=10)
+    assert (response.http_version, response.headers["server"].split("/")[0]) == (
+        "HTTP/1.0",
+        "WSGIServer",
+    ), f"{ref}: {response.http_version} from {response.headers['server']}"
 
 
 BROKEN = ("{number * number}", "{number // 0}")
 """An edit that makes /square/<n> raise ZeroDivisionError."""
 
 
-@contextmanager
-def serving(reader, step: Step, break_first: bool) -> Iterator[tuple]:
-    """Type the page's steps up to `step` and start its server; with
-    `break_first`, app.py is broken before the server starts."""
-    r = reader(SERVICE)
-    for before in SERVICE.steps[: SERVICE.steps.index(step)]:
-        for command in before.commands:
-            r.run(command, where(SERVICE, before))
-        if before.copy:
-            r.copy(before.copy)
-    app_py = r.home / "app.py"
-    if break_first:
-        app_py.write_text(app_py.read_text().replace(*BROKEN))
-    with r.serve(step) as server:
-        yield server, app_py
+def broken(reader: Reader) -> None:
+    """Break the reader's app.py (see BROKEN)."""
+    app_py = reader.home / "app.py"
+    app_py.write_text(app_py.read_text().replace(*BROKEN))
 
 
 @pytest.mark.server
-def test_error_page_hides_the_traceback(reader) -> None:
+@pytest.mark.parametrize("ref", [f"{SERVICE.id}.{SERVE.id}"])
+def test_error_page_hides_the_traceback(ref: str, live: LiveServers) -> None:
     """Without debug mode, an exception in a route gives visitors a plain
     500 page: no traceback, no exception name. The traceback goes to the
     terminal."""
-    with serving(reader, SERVE, break_first=True) as (server, _):
+    with live.fresh(ref, prepare=broken) as (_, server):
         response = http_get(f"{server.base_url}/square/5")
         server.printed("ZeroDivisionError", timeout=10)
         assert "Traceback" in server.output and "ZeroDivisionError" in server.output, (
@@ -276,11 +265,13 @@ def test_error_page_hides_the_traceback(reader) -> None:
 
 
 @pytest.mark.server
-def test_debug_command_reloads_and_shows_the_traceback(reader) -> None:
+@pytest.mark.parametrize("ref", [f"{SERVICE.id}.{DEBUG.id}"])
+def test_debug_command_reloads_and_shows_the_traceback(ref: str, live: LiveServers) -> None:
     """The page's `--debug --reload` command restarts on a saved edit, and
     its error page then shows the traceback."""
     context = where(SERVICE, DEBUG)
-    with serving(reader, DEBUG, break_first=False) as (server, app_py):
+    with live.fresh(ref) as (reader, server):
+        app_py = reader.home / "app.py"
         url = f"{server.base_url}/square/5"
         assert http_get(url).status == 200
         app_py.write_text(app_py.read_text().replace(*BROKEN))

@@ -28,6 +28,7 @@ import webtest
 
 from guide.checks import check_visit, where
 from guide.clients import client_for, http_get, import_snippet
+from guide.live import LiveServers
 from guide.walkthroughs import Visit, walkthrough
 
 HELLO = walkthrough("cherrypy.hello")
@@ -105,14 +106,11 @@ def test_parameters_in_process() -> None:
 
 
 @pytest.mark.server
-def test_parameters_over_real_http(reader) -> None:
+@pytest.mark.parametrize("ref", ["cherrypy.hello.serve"])
+def test_parameters_over_real_http(ref: str, live: LiveServers) -> None:
     """The same rules from `python app.py` over real HTTP."""
-    for step, server in reader(HELLO).follow():
-        base = server.base_url
-        check_more(
-            lambda path, base=base: http_get(base + path),
-            where(HELLO, step) + " [as the reader runs it]",
-        )
+    base = live.server(ref).base_url
+    check_more(lambda path: http_get(base + path), where(HELLO, SERVE) + " [as the reader runs it]")
 
 
 def test_no_tracebacks_for_visitors_in_process() -> None:
@@ -156,21 +154,20 @@ def test_dispatch_rules_the_page_states() -> None:
 
 
 @pytest.mark.server
-def test_quiet_start_with_cherrypys_server(reader) -> None:
+@pytest.mark.parametrize("ref", ["cherrypy.hello.serve"])
+def test_quiet_start_with_cherrypys_server(ref: str, live: LiveServers) -> None:
     """With the config passed to quickstart, the checker has nothing to warn
     about and no autoreloader starts; the server is CherryPy's own, speaking
     HTTP/1.1."""
-    for step, server in reader(HELLO).follow():
-        context = where(HELLO, step)
-        for unwanted in ("CherryPy Checker", "has an empty config", "Autoreloader"):
-            assert unwanted not in server.output, (
-                f"{context}: printed {unwanted!r}:\n{server.output}"
-            )
-        response = httpx2.get(f"{server.base_url}/", timeout=10)
-        assert (response.http_version, response.headers["server"]) == (
-            "HTTP/1.1",
-            f"CherryPy/{cherrypy.__version__}",
-        ), f"{context}: {response.http_version} from {response.headers['server']}"
+    server = live.server(ref)
+    context = where(HELLO, SERVE)
+    for unwanted in ("CherryPy Checker", "has an empty config", "Autoreloader"):
+        assert unwanted not in server.output, f"{context}: printed {unwanted!r}:\n{server.output}"
+    response = httpx2.get(f"{server.base_url}/", timeout=10)
+    assert (response.http_version, response.headers["server"]) == (
+        "HTTP/1.1",
+        f"CherryPy/{cherrypy.__version__}",
+    ), f"{context}: {response.http_version} from {response.headers['server']}"
 
 
 # --------------------------------------------------------------------------

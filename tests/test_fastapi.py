@@ -36,6 +36,7 @@ import pytest
 
 from guide.checks import where
 from guide.clients import app_of, client_for, http_get, import_snippet
+from guide.live import LiveServers
 from guide.paths import ROOT
 from guide.processes import Server, listening_addresses
 from guide.walkthroughs import Command, walkthrough
@@ -377,6 +378,7 @@ def test_standard_extras_bring_the_command_and_uvicorns_speedups() -> None:
     them WatchFiles (the reloader's file watcher) and httptools (its HTTP
     parser); each is installed."""
     from importlib.metadata import requires, version
+
     from packaging.requirements import Requirement
 
     def extra(dist: str, name: str) -> dict[str, Requirement]:
@@ -392,12 +394,17 @@ def test_standard_extras_bring_the_command_and_uvicorns_speedups() -> None:
         assert version(dist), f"{W.page_file}: {dist} is not installed"
 
 
+SERVERS = [f"{W.id}.{s.id}" for s in W.servers]
+
+
 @pytest.mark.server
-def test_posts_over_real_http(reader) -> None:
-    """The same POSTs, one after another, against each of the page's servers."""
+@pytest.mark.parametrize("ref", SERVERS)
+def test_posts_over_real_http(ref: str, live: LiveServers) -> None:
+    """The same POSTs, one after another, against each of the page's servers
+    (a server of its own: the POSTs add items)."""
     import httpx2
 
-    for step, server in reader(W).follow():
+    with live.fresh(ref) as (_, server):
         items = START
         with httpx2.Client(base_url=server.base_url, timeout=10) as client:
             for post in POSTS:
@@ -438,7 +445,8 @@ def wait_for_output(server: Server, text: str, times: int, why: str) -> None:
 
 
 @pytest.mark.server
-def test_dev_reloads_and_run_is_one_process_and_both_stop_cleanly(reader) -> None:
+@pytest.mark.parametrize("ref", SERVERS)
+def test_dev_reloads_and_run_is_one_process_and_both_stop_cleanly(ref: str, live: LiveServers) -> None:
     """`fastapi dev` starts a reloader (watching with WatchFiles) and a
     separate worker; saving main.py starts a new worker, whose list is back to
     the two items. `fastapi run` is a single process with no reloader. Stopping
@@ -446,12 +454,10 @@ def test_dev_reloads_and_run_is_one_process_and_both_stop_cleanly(reader) -> Non
     its group or anywhere in the folder."""
     import httpx2
 
-    r = reader(W)
-    served = []
-    for step, server in r.follow():
-        context = where(W, step) + " [as the reader runs it]"
+    step = W.step(ref.rpartition(".")[2])
+    context = where(W, step) + " [as the reader runs it]"
+    with live.fresh(ref) as (r, server):
         pgid = server.proc.pid
-        served.append((context, pgid))
         members = group(pgid)
         workers = [pid for pid in members if pid != pgid and "spawn_main" in members[pid]]
         assert step.serve and step.serve.line in members[pgid], f"{context}: the group is {members}"
@@ -459,35 +465,33 @@ def test_dev_reloads_and_run_is_one_process_and_both_stop_cleanly(reader) -> Non
             assert not workers and "reloader" not in server.output, (
                 f"{context}: expected one process and no reloader, found {members}:\n{server.output}"
             )
-            continue
-        assert len(workers) == 1 and "Started reloader process" in server.output, (
-            f"{context}: expected a reloader and one worker, found {members}"
-        )
-        assert "using WatchFiles" in server.output, f"{context}: {server.output}"
-        created = httpx2.post(f"{server.base_url}/items/", json={"id": 3, "name": "Saw"})
-        assert created.status_code == 201, f"{context}: {created.status_code} {created.text}"
-        main = r.cwd / "main.py"
-        later = main.stat().st_mtime + 5
-        os.utime(main, (later, later))
-        wait_for_output(
-            server, "Application startup complete.", 2, "saving main.py did not restart the worker"
-        )
-        assert "WatchFiles detected changes in 'main.py'. Reloading..." in server.output
-        after = group(pgid)
-        new_workers = [pid for pid in after if pid != pgid and "spawn_main" in after[pid]]
-        assert len(new_workers) == 1 and new_workers != workers, (
-            f"{context}: after the reload the group is {after}"
-        )
-        listed = http_get(server.base_url + "/items/")
-        assert (listed.status, listed.json()) == (200, START), (
-            f"{context}: after the reload, /items/ lists {listed.text[:300]!r}"
-        )
-    assert [s.id for s in W.servers] == ["serve", "run"] and len(served) == 2, served
-    for context, pgid in served:
-        left = group(pgid) | running_in(r.home)
-        assert not left, f"{context}: still running after the server was stopped: {left}"
-        with pytest.raises(ProcessLookupError):
-            os.killpg(pgid, 0)
+        else:
+            assert len(workers) == 1 and "Started reloader process" in server.output, (
+                f"{context}: expected a reloader and one worker, found {members}"
+            )
+            assert "using WatchFiles" in server.output, f"{context}: {server.output}"
+            created = httpx2.post(f"{server.base_url}/items/", json={"id": 3, "name": "Saw"})
+            assert created.status_code == 201, f"{context}: {created.status_code} {created.text}"
+            main = r.cwd / "main.py"
+            later = main.stat().st_mtime + 5
+            os.utime(main, (later, later))
+            wait_for_output(
+                server, "Application startup complete.", 2, "saving main.py did not restart the worker"
+            )
+            assert "WatchFiles detected changes in 'main.py'. Reloading..." in server.output
+            after = group(pgid)
+            new_workers = [pid for pid in after if pid != pgid and "spawn_main" in after[pid]]
+            assert len(new_workers) == 1 and new_workers != workers, (
+                f"{context}: after the reload the group is {after}"
+            )
+            listed = http_get(server.base_url + "/items/")
+            assert (listed.status, listed.json()) == (200, START), (
+                f"{context}: after the reload, /items/ lists {listed.text[:300]!r}"
+            )
+    left = group(pgid) | running_in(r.home)
+    assert not left, f"{context}: still running after the server was stopped: {left}"
+    with pytest.raises(ProcessLookupError):
+        os.killpg(pgid, 0)
 
 
 @pytest.mark.server

@@ -1,31 +1,32 @@
 """Every cell of the feature matrix (docs/features.md), checked against the
-installed frameworks: measured cells recomputed another way, and each yes-or-no
-cell tried: where the table says yes, the feature is used; where it says no,
-the tests show it is missing."""
+installed frameworks: measured cells recomputed another way, and each
+yes-or-no cell tried in a clean environment that holds only the framework
+and its own dependencies (tests/feature_probes.py): where the table says
+yes, the feature runs there; where it says no, the attempt shows it missing,
+and what the cell `needs` makes it run. Then the releases table, against
+the installed metadata and the data file it comes from."""
 
 from __future__ import annotations
 
-import asyncio
-import gc
-import importlib
+import collections
+import datetime
+import fcntl
 import json
+import os
 import re
 import subprocess
 import sys
-import types
-import warnings
-from collections.abc import Callable
+import sysconfig
+import tempfile
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI, WebSocket
-from fastapi.responses import PlainTextResponse
-from fastapi.testclient import TestClient
 from packaging.utils import canonicalize_name
-from pydantic import BaseModel
+from packaging.version import Version
 
-from guide import django_project, registry
+from guide import processes, registry, releases
 from guide.paths import DOCS, ROOT
 from guide.render import features
 
@@ -33,53 +34,7 @@ DATA = {key: {**fw.features, "dist": fw.dist} for key, fw in registry.frameworks
 """Each framework's typed cells, and the distribution the cells are checked against."""
 FRAMEWORKS = list(DATA)
 WHERE = "docs/features.md (guide/frameworks.yml)"
-
-
-def cells(column: str, built_in: bool | None = None) -> list[Any]:
-    """`(framework, cell)` parameters for one column, optionally only yes or no."""
-    return [
-        pytest.param(fw, data[column], id=fw)
-        for fw, data in DATA.items()
-        if built_in is None or data[column]["built_in"] is built_in
-    ]
-
-
-def resolve(dotted: str) -> Any:
-    """The object a dotted name stands for: the longest importable module,
-    then attributes."""
-    parts = dotted.split(".")
-    for i in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:i]))
-        except ImportError:
-            continue
-        for attr in parts[i:]:
-            obj = getattr(obj, attr)
-        return obj
-    raise ImportError(dotted)
-
-
-def own_files(fw: str) -> list[str]:
-    """The Python files the framework's own distribution installed."""
-    return [str(f) for f in metadata.distribution(DATA[fw]["dist"]).files or [] if f.suffix == ".py"]
-
-
-def mentions(fw: str, word: str) -> list[str]:
-    """The framework's own Python files that contain `word`, any case."""
-    dist = metadata.distribution(DATA[fw]["dist"])
-    return [
-        str(f)
-        for f in dist.files or []
-        if f.suffix == ".py" and word in dist.locate_file(f).read_text(errors="replace").lower()
-    ]
-
-
-def ships(fw: str, pattern: str) -> list[str]:
-    """What the framework ships under a name matching `pattern` (any case):
-    its own files, and the names its top-level module offers."""
-    found = [f for f in own_files(fw) if re.search(pattern, f, re.IGNORECASE)]
-    module = importlib.import_module(DATA[fw]["dist"])
-    return found + [n for n in dir(module) if re.search(pattern, n, re.IGNORECASE)]
+PROBES = Path(__file__).with_name("feature_probes.py")
 
 
 # --------------------------------------------------------------------------
@@ -90,34 +45,17 @@ def ships(fw: str, pattern: str) -> list[str]:
 @pytest.mark.parametrize("fw", FRAMEWORKS)
 def test_every_cell_is_typed_with_a_link(fw: str) -> None:
     """Every typed column has text and a link into the guide (the strict build
-    checks its anchor); routing
-    names the API it uses, and every yes-or-no cell says which."""
+    checks its anchor); every column but routing says yes or no, and its
+    text starts with the same word."""
     for column in features.COLUMNS:
         cell = DATA[fw].get(column)
         assert cell and cell.get("text") and cell.get("link"), f"{WHERE}: {fw}.{column} lacks text or link"
         page = cell["link"].partition("#")[0] or features.PAGE
         assert (DOCS / page).is_file(), f"{WHERE}: {fw}.{column} links to missing {page}"
-        if column == "routing":
-            assert cell.get("api"), f"{WHERE}: {fw}.routing names no API"
-        else:
+        if column != "routing":
             assert isinstance(cell.get("built_in"), bool), f"{WHERE}: {fw}.{column} needs built_in"
-
-
-@pytest.mark.parametrize(
-    ("fw", "column", "name"),
-    [
-        pytest.param(fw, column, name, id=f"{fw}.{column}:{name}")
-        for fw, data in DATA.items()
-        for column in features.COLUMNS
-        for name in data[column].get("api", [])
-    ],
-)
-def test_named_api_exists(fw: str, column: str, name: str) -> None:
-    """Each API a cell names exists in the installed framework."""
-    try:
-        resolve(name)
-    except (ImportError, AttributeError) as error:
-        pytest.fail(f"{WHERE}: {fw}.{column} names {name}, which is not installed: {error}")
+            said = "Yes" if cell["built_in"] else "No"
+            assert re.match(rf"{said}\b", cell["text"]), f"{WHERE}: {fw}.{column} is {said} but reads {cell['text']!r}"
 
 
 PIP_READS = """
@@ -181,339 +119,360 @@ def test_missing_items_api_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None
         features.lines("flask")
 
 
-def test_marker_is_on_the_page() -> None:
-    """The matrix page carries the marker that renders the table."""
+@pytest.mark.parametrize("marker", ['{{ features() }}', '{{ features("releases") }}'])
+def test_marker_is_on_the_page(marker: str) -> None:
+    """The matrix page carries the markers that render its two tables."""
     page = (DOCS / features.PAGE).read_text()
-    assert "\n{{ features() }}\n" in page, f"{features.PAGE} lacks the {{{{ features() }}}} line"
+    assert f"\n{marker}\n" in page, f"{features.PAGE} lacks the {marker} line"
+
+
 
 
 # --------------------------------------------------------------------------
-# WebSocket: opened where the table says yes, absent where it says no
+# The clean environments, and every cell tried in them
 # --------------------------------------------------------------------------
 
-
-def websocket_fastapi() -> str:
-    app = FastAPI()
-
-    @app.websocket("/ws")
-    async def echo(ws: WebSocket) -> None:
-        await ws.accept()
-        await ws.send_text("echo: " + await ws.receive_text())
-        await ws.close()
-
-    with TestClient(app).websocket_connect("/ws") as ws:
-        ws.send_text("hi")
-        return ws.receive_text()
+Installed = dict[Path, dict[str, dict[str, list[tuple[str, ...]]]]]
+"""Each site folder: each top-level name in it: each distribution that
+installed files under it: those files' path parts."""
 
 
-def websocket_tornado() -> str:
-    import tornado.web
-    import tornado.websocket
-    from tornado.httpserver import HTTPServer
-    from tornado.testing import bind_unused_port
-
-    class Echo(tornado.websocket.WebSocketHandler):
-        def on_message(self, message: str | bytes) -> None:
-            self.write_message(f"echo: {message!s}")
-
-    async def main() -> str:
-        sock, port = bind_unused_port()
-        server = HTTPServer(tornado.web.Application([(r"/ws", Echo)]))
-        server.add_sockets([sock])
-        try:
-            ws = await tornado.websocket.websocket_connect(f"ws://127.0.0.1:{port}/ws")
-            await ws.write_message("hi")
-            answer = await ws.read_message()
-            ws.close()
-            return str(answer)
-        finally:
-            server.stop()
-
-    return asyncio.run(main())
+def installed() -> Installed:
+    """Who installed what, from every installed distribution's RECORD."""
+    found: Installed = collections.defaultdict(lambda: collections.defaultdict(dict))
+    # Only what is installed in the environment's own site folders: once
+    # pkg_resources is imported, copies vendored inside setuptools show up too.
+    sites = {Path(sysconfig.get_paths()[key]) for key in ("purelib", "platlib")}
+    for dist in metadata.distributions():
+        if Path(str(dist.locate_file(""))) not in sites:
+            continue
+        name = canonicalize_name(dist.metadata["Name"])
+        tops = found[Path(str(dist.locate_file("")))]
+        for file in dist.files or []:
+            if file.parts[0] != "..":  # a script in bin/, outside the site folder
+                tops[file.parts[0]].setdefault(name, []).append(file.parts)
+    return found
 
 
-OPEN_WEBSOCKET: dict[str, Callable[[], str]] = {"fastapi": websocket_fastapi, "tornado": websocket_tornado}
+def clean_site(wanted: list[str], to: Path, everything: Installed) -> None:
+    """A site folder at `to` that holds the installed files of `wanted`
+    distributions and nothing else: each folder or file that no other
+    distribution has a file in is linked whole; the others (`__pycache__`,
+    namespace packages) are made and filled one level down at a time."""
+    want = {canonicalize_name(name) for name in wanted}
+
+    def place(root: Path, parts: tuple[str, ...], owners: dict[str, list[tuple[str, ...]]]) -> None:
+        if owners.keys() <= want:
+            to.joinpath(*parts).symlink_to(root.joinpath(*parts))
+            return
+        to.joinpath(*parts).mkdir()
+        below: dict[tuple[str, ...], dict[str, list[tuple[str, ...]]]] = collections.defaultdict(dict)
+        for name, files in owners.items():
+            for file in files:
+                if len(file) > len(parts):
+                    below[file[: len(parts) + 1]].setdefault(name, []).append(file)
+        for child, under in below.items():
+            if under.keys() & want:
+                place(root, child, under)
+
+    for root, tops in everything.items():
+        for top, owners in tops.items():
+            if owners.keys() & want:
+                place(root, (top,), owners)
 
 
-@pytest.mark.parametrize(("fw", "cell"), cells("websocket", True))
-def test_websocket_opens(fw: str, cell: dict[str, Any]) -> None:
-    """Where the table says yes, a WebSocket built with the framework's own
-    API opens and echoes."""
-    assert fw in OPEN_WEBSOCKET, f"{WHERE}: {fw} claims WebSockets; add a check that opens one"
-    assert OPEN_WEBSOCKET[fw]() == "echo: hi", f"{WHERE}: {fw}'s WebSocket did not echo"
+Env = tuple[str, tuple[str, ...]]
+"""A clean environment: a framework, and what it holds besides (a cell's `needs`)."""
 
 
-@pytest.mark.parametrize(("fw", "cell"), cells("websocket", False))
-def test_websocket_absent(fw: str, cell: dict[str, Any]) -> None:
-    """Where the table says no, nothing in the framework's own code mentions
-    WebSockets."""
-    found = mentions(fw, "websocket")
-    assert not found, f"{WHERE}: {fw} says no WebSocket, but these files mention one: {found}"
+def environments() -> dict[Env, list[str]]:
+    """Every clean environment the cells ask for, and the columns tried in
+    it: every column in the framework's own; a cell's column in the one with
+    what it `needs`."""
+    envs: dict[Env, list[str]] = {}
+    for fw, data in DATA.items():
+        envs[(fw, ())] = list(features.COLUMNS)
+        for column in features.COLUMNS:
+            if needs := tuple(data[column].get("needs", ())):
+                envs.setdefault((fw, needs), []).append(column)
+    return envs
 
 
-def test_django_refuses_a_websocket() -> None:
-    """Django's own ASGI handler refuses a WebSocket connection outright."""
-    django_project.setup()
-    from django.core.handlers.asgi import ASGIHandler
-
-    async def nothing() -> dict[str, str]:
-        return {"type": "websocket.connect"}
-
-    async def ignore(message: dict[str, Any]) -> None:
-        return None
-
-    scope = {"type": "websocket", "path": "/ws", "headers": []}
-    with pytest.raises(ValueError, match="can only handle ASGI/HTTP connections, not websocket"):
-        asyncio.run(ASGIHandler()(scope, nothing, ignore))
+def fixed_ports() -> set[int]:
+    """The ports a cell's check serves on because the framework fixes them
+    (CherryPy's test helper), which the run holds so no other run uses them."""
+    return {DATA[fw][c]["port"] for fw in FRAMEWORKS for c in features.COLUMNS if "port" in DATA[fw][c]}
 
 
-# --------------------------------------------------------------------------
-# Async views: an `async def` view, run through each framework
-# --------------------------------------------------------------------------
-
-
-def async_django(view: Callable[..., Any]) -> str:
-    django_project.setup()
-    from django.http import HttpResponse
-    from django.test import Client, override_settings
-    from django.urls import path
-
-    async def django_view(request: Any) -> HttpResponse:
-        return HttpResponse(await view())
-
-    urls = types.ModuleType("features_urls")
-    urls.urlpatterns = [path("run", django_view)]  # type: ignore[attr-defined]
-    with override_settings(ROOT_URLCONF=urls):
-        return Client().get("/run").content.decode()
-
-
-def async_flask(view: Callable[..., Any]) -> str:
-    from flask import Flask
-
-    app = Flask(__name__)
-    app.get("/run")(view)
-    return app.test_client().get("/run").get_data(as_text=True)
-
-
-def async_fastapi(view: Callable[..., Any]) -> str:
-    app = FastAPI()
-
-    @app.get("/run", response_class=PlainTextResponse)
-    async def run() -> str:
-        return await view()
-
-    return TestClient(app).get("/run").text
-
-
-def async_pyramid(view: Callable[..., Any]) -> str:
-    import webtest
-    from pyramid.config import Configurator
-
-    with Configurator() as config:
-        config.add_route("run", "/run")
-        config.add_view(lambda request: view(), route_name="run", renderer="string")
-        app = config.make_wsgi_app()
+def try_every_cell(to: Path) -> dict[Env, dict[str, Any]]:
+    """Each clean environment built under `to` and every probe of it run:
+    one process per environment, all at once, each reporting its columns in
+    one go."""
+    everything = installed()
+    running: dict[Env, subprocess.Popen[str]] = {}
+    locks = [processes.port_lock(port) for port in sorted(fixed_ports())]
     try:
-        return webtest.TestApp(app).get("/run", expect_errors=True).text
-    except ValueError as error:  # Pyramid: the view returned something that is not a response
-        return str(error)
+        for env, columns in environments().items():
+            fw, needs = env
+            site = to / "-".join([fw, *needs])
+            site.mkdir()
+            clean_site(features.closure(DATA[fw]["dist"], *needs), site, everything)
+            running[env] = subprocess.Popen(
+                [sys.executable, "-I", "-S", str(PROBES), str(site), fw, DATA[fw]["dist"], *columns],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=site)
+        reports = {}
+        for env, proc in running.items():
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, f"{PROBES.name} {env}: exit {proc.returncode}\n{err}"
+            reports[env] = json.loads(out)
+        return reports
+    finally:
+        for proc in running.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        for lock in locks:
+            lock.close()
 
 
-def async_bottle(view: Callable[..., Any]) -> str:
-    import bottle
-    import webtest
-
-    app = bottle.Bottle()
-    app.get("/run")(view)
-    return webtest.TestApp(app).get("/run", expect_errors=True).text
-
-
-def async_cherrypy(view: Callable[..., Any]) -> str:
-    import cherrypy
-    import webtest
-
-    class Root:
-        run = staticmethod(cherrypy.expose(view))
-
-    return webtest.TestApp(cherrypy.Application(Root(), "")).get("/run", expect_errors=True).text
+@pytest.fixture(scope="session")
+def tried(tmp_path_factory: pytest.TempPathFactory) -> dict[Env, dict[str, Any]]:
+    """Every cell tried once per run: the first xdist worker to ask runs the
+    probes and writes their reports; the others wait for them and read them."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    saved = shared / "feature-probes.json"
+    with open(shared / "feature-probes.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not saved.exists():
+            reports = try_every_cell(Path(tempfile.mkdtemp(prefix="clean-", dir=shared)))
+            saved.write_text(json.dumps([[fw, list(needs), report] for (fw, needs), report in reports.items()]))
+    return {(fw, tuple(needs)): report for fw, needs, report in json.loads(saved.read_text())}
 
 
-def async_tornado(view: Callable[..., Any]) -> str:
-    import tornado.web
-    from tornado.httpclient import AsyncHTTPClient
-    from tornado.httpserver import HTTPServer
-    from tornado.testing import bind_unused_port
-
-    class Handler(tornado.web.RequestHandler):
-        async def get(self) -> None:
-            self.write(await view())
-
-    async def main() -> str:
-        sock, port = bind_unused_port()
-        server = HTTPServer(tornado.web.Application([(r"/run", Handler)]))
-        server.add_sockets([sock])
-        try:
-            r = await AsyncHTTPClient().fetch(f"http://127.0.0.1:{port}/run", raise_error=False)
-            return r.body.decode()
-        finally:
-            server.stop()
-
-    return asyncio.run(main())
+def outcome(report: dict[str, Any], env: Env, column: str) -> dict[str, Any]:
+    """One column's outcome in one environment; a probe that broke fails here, with its traceback."""
+    found = report[column]
+    if "error" in found:
+        pytest.fail(f"{WHERE}: trying {env[0]}.{column} with {list(env[1]) or 'nothing else'} broke:\n{found['error']}")
+    return found
 
 
-RUN_ASYNC = {
-    "django": async_django, "flask": async_flask, "fastapi": async_fastapi, "pyramid": async_pyramid,
-    "bottle": async_bottle, "cherrypy": async_cherrypy, "tornado": async_tornado,
-}
+@pytest.mark.parametrize("fw", FRAMEWORKS)
+def test_clean_environment_holds_only_the_framework(fw: str, tried: dict[Env, dict[str, Any]]) -> None:
+    """What the probes could see is exactly what installing the framework
+    brings (the dependencies the table counts, and the framework): nothing
+    else installed here, such as the asgiref Django brings, can make a cell pass."""
+    for (key, needs), report in tried.items():
+        if key == fw:
+            expected = {canonicalize_name(d) for d in features.closure(DATA[fw]["dist"], *needs)}
+            seen = {canonicalize_name(d) for d in report["seen"]}
+            assert seen == expected, f"{fw} with {list(needs)}: the probes saw {sorted(seen)}, not {sorted(expected)}"
 
 
-@pytest.mark.parametrize(("fw", "cell"), cells("async"))
-def test_async_view(fw: str, cell: dict[str, Any]) -> None:
-    """An `async def` view runs to the end where the table says yes; where it
-    says no, the framework calls it but never awaits it, so its body never runs."""
-    ran: list[bool] = []
-
-    async def view(*args: Any, **kwargs: Any) -> str:
-        await asyncio.sleep(0)
-        ran.append(True)
-        return "ran"
-
-    assert fw in RUN_ASYNC, f"{WHERE}: no check runs an async view in {fw}"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # "coroutine ... was never awaited"
-        body = RUN_ASYNC[fw](view)
-        for left in gc.get_objects():  # a coroutine a framework kept but never awaited
-            if type(left) is types.CoroutineType and left.cr_code is view.__code__:
-                left.close()
-    if cell["built_in"]:
-        assert ran and body == "ran", f"{WHERE}: {fw} says async views run, but it answered {body[:200]!r}"
-    else:
-        assert not ran and body != "ran", f"{WHERE}: {fw} says no async views, but one ran"
+@pytest.mark.parametrize(
+    ("fw", "column"), [pytest.param(fw, c, id=f"{fw}.{c}") for fw in FRAMEWORKS for c in features.COLUMNS]
+)
+def test_cell_is_what_the_framework_does(fw: str, column: str, tried: dict[Env, dict[str, Any]]) -> None:
+    """In the framework's own environment, a "Yes" runs (routing always:
+    the request reaches the route written in the style the cell names) and
+    a "No" is shown missing; what a "No" cell `needs`, added, makes it run."""
+    cell = DATA[fw][column]
+    found = outcome(tried[(fw, ())], (fw, ()), column)
+    expected = cell.get("built_in", True)
+    said = "says yes" if expected else "says no"
+    assert found["works"] is expected, f"{WHERE}: {fw}.{column} {said}, but the probe found: {found['shown']}"
+    if needs := tuple(cell.get("needs", ())):
+        own = {canonicalize_name(d) for d in features.closure(DATA[fw]["dist"])}
+        added = {canonicalize_name(d) for d in features.closure(DATA[fw]["dist"], *needs)} - own
+        assert added, f"{WHERE}: {fw}.{column} needs {list(needs)}, which installing {fw} already brings"
+        with_needs = outcome(tried[(fw, needs)], (fw, needs), column)
+        assert with_needs["works"], f"{WHERE}: {fw}.{column} with {list(needs)} still fails: {with_needs['shown']}"
 
 
-def test_flask_async_needs_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Flask's async views come from its `async` extra, asgiref: installed here
-    (Django requires it too); without it the view fails, asking for the extra."""
-    extra = [r for r in metadata.requires("flask") or [] if 'extra == "async"' in r]
-    assert extra and extra[0].startswith("asgiref"), f"flask's async extra is {extra}"
-    assert metadata.version("asgiref")
-    monkeypatch.setitem(sys.modules, "asgiref.sync", None)
-    from flask import Flask
-
-    with pytest.raises(RuntimeError, match="'async' extra"):
-        Flask(__name__).ensure_sync(never_awaited)
+def test_flask_async_needs_only_what_django_brings() -> None:
+    """The page's example of borrowing: Flask's `async` extra adds asgiref
+    and nothing else, and Django requires asgiref."""
+    added = set(features.closure("flask[async]")) - set(features.closure("flask"))
+    assert added == {"asgiref"} and "asgiref" in features.requirements("django"), (
+        f"{WHERE}: flask[async] adds {sorted(added)}; Django requires {features.requirements('django')}")
 
 
-async def never_awaited() -> None:
-    return None
+@pytest.mark.parametrize(("fw", "column"), [(fw, c) for fw in FRAMEWORKS for c in features.COLUMNS
+                                            if "port" in DATA[fw][c]])
+def test_fixed_port_is_the_one_it_serves_on(fw: str, column: str, tried: dict[Env, dict[str, Any]]) -> None:
+    """A test client that serves on a port of its own choosing serves where
+    the registry says, so the lock taken on that port keeps other runs away."""
+    needs = tuple(DATA[fw][column]["needs"])
+    shown = outcome(tried[(fw, needs)], (fw, needs), column)["shown"]
+    assert f"served on port {DATA[fw][column]['port']}" in shown, f"{WHERE}: {fw}.{column}: {shown}"
 
 
 # --------------------------------------------------------------------------
-# OpenAPI, templates, validation, ORM and admin
+# The releases table: data with a source and a day, checked where it can be
 # --------------------------------------------------------------------------
 
-
-@pytest.mark.parametrize(("fw", "cell"), cells("openapi", True))
-def test_openapi_schema(fw: str, cell: dict[str, Any]) -> None:
-    """Where the table says yes, the schema and the docs page are served."""
-    assert fw == "fastapi", f"{WHERE}: {fw} claims OpenAPI; add a check that fetches its schema"
-    app = FastAPI()
-    app.get("/items/{item_id}")(lambda item_id: {"id": item_id})
-    client = TestClient(app)
-    schema = client.get("/openapi.json").json()
-    assert schema["openapi"].startswith("3.") and "/items/{item_id}" in schema["paths"], schema
-    docs = client.get("/docs")
-    assert docs.status_code == 200 and "swagger" in docs.text.lower(), f"{WHERE}: /docs {docs.status_code}"
+RELEASES = releases.load()
+DATA_FILE = "guide/releases.yml"
+CLASSIFIERS = {"BSD-3-Clause": "License :: OSI Approved :: BSD License",
+               "MIT": "License :: OSI Approved :: MIT License",
+               "Apache-2.0": "License :: OSI Approved :: Apache Software License"}
+"""The license classifier each licence goes with."""
+WORDING = {"BSD-3-Clause": ["Redistribution and use in source and binary forms", "Neither the name of"],
+           "MIT": ["Permission is hereby granted, free of charge"],
+           "Apache-2.0": ["Apache License", "Version 2.0"]}
+"""Words each licence's text holds (the third BSD clause is the one that starts "Neither the name")."""
 
 
-@pytest.mark.parametrize(("fw", "cell"), cells("openapi", False))
-def test_openapi_absent(fw: str, cell: dict[str, Any]) -> None:
-    """Where the table says no, nothing in the framework's own code mentions OpenAPI."""
-    found = mentions(fw, "openapi")
-    assert not found, f"{WHERE}: {fw} says no OpenAPI, but these files mention it: {found}"
+@pytest.mark.parametrize("fw", FRAMEWORKS)
+def test_release_facts_name_their_source_and_day(fw: str) -> None:
+    """Every framework has its licence and release history recorded (and
+    a support window at most), each with where and when it was read."""
+    facts = RELEASES.get(fw)
+    assert facts, f"{DATA_FILE} has no entry for {fw}: run `python -m guide.releases` with network"
+    assert {"licence", "releases"} <= facts.keys() <= {"licence", "releases", "support"}, f"{DATA_FILE}: {fw}: {sorted(facts)}"
+    for what, fact in facts.items():
+        assert fact.get("source"), f"{DATA_FILE}: {fw}.{what} names no source"
+        checked = fact.get("checked")
+        assert isinstance(checked, datetime.date) and checked <= datetime.date.today(), (
+            f"{DATA_FILE}: {fw}.{what} checked {checked!r}, not a day that has been")
 
 
-def render_django(text: str) -> str:
-    from django.template import Context, Engine
-
-    return Engine().from_string("Hi {{ name }}").render(Context({"name": text}))
-
-
-def render_flask(text: str) -> str:
-    from flask import Flask, render_template_string
-
-    with Flask(__name__).app_context():
-        return render_template_string("Hi {{ name }}", name=text)
-
-
-def render_bottle(text: str) -> str:
-    import bottle
-
-    return bottle.template("Hi {{name}}", name=text)
+@pytest.mark.parametrize("fw", FRAMEWORKS)
+def test_latest_release_is_not_older_than_the_installed_one(fw: str) -> None:
+    """The installed version is at most the latest release recorded, which
+    is newer than the one before it, released no later than it was read."""
+    history = RELEASES[fw]["releases"]
+    latest, previous = history["latest"], history["previous"]
+    installed = Version(metadata.version(DATA[fw]["dist"]))
+    assert installed <= Version(latest["version"]), (
+        f"{DATA_FILE}: {fw} {installed} is installed, but the latest release recorded is {latest['version']}: "
+        "refresh it (`python -m guide.releases`)")
+    assert Version(previous["version"]) < Version(latest["version"]), f"{DATA_FILE}: {fw}: {previous} is not before {latest}"
+    assert previous["date"] <= latest["date"] <= history["checked"], f"{DATA_FILE}: {fw}: dates out of order"
 
 
-def render_tornado(text: str) -> str:
-    import tornado.template
-
-    return tornado.template.Template("Hi {{ name }}").generate(name=text).decode()
-
-
-RENDER = {"django": render_django, "flask": render_flask, "bottle": render_bottle, "tornado": render_tornado}
+def licence_files(dist: str) -> list[str]:
+    d = metadata.distribution(dist)
+    return [Path(str(d.locate_file(f))).read_text(errors="replace") for f in d.files or []
+            if ".dist-info" in str(f) and f.name.upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
 
 
-@pytest.mark.parametrize(("fw", "cell"), cells("templates"))
-def test_templates(fw: str, cell: dict[str, Any]) -> None:
-    """Yes: the built-in engine renders a template and escapes HTML. No: the
-    framework ships no template module, or the engine it points to is not
-    among its requirements."""
-    if cell["built_in"]:
-        assert fw in RENDER, f"{WHERE}: {fw} claims templates; add a check that renders one"
-        shown = RENDER[fw]("<b>")
-        assert shown in ("Hi &lt;b&gt;",), f"{WHERE}: {fw} rendered {shown!r}"
-    elif "outside" in cell:
-        deps = {canonicalize_name(d) for d in features.requirements(DATA[fw]["dist"])}
-        assert canonicalize_name(cell["outside"]) not in deps, f"{WHERE}: {fw} requires {cell['outside']}"
-    else:
-        found = ships(fw, "templat")
-        assert not found, f"{WHERE}: {fw} says no templates, but ships {found}"
+@pytest.mark.parametrize("fw", FRAMEWORKS)
+def test_licence_is_the_installed_metadata_s(fw: str) -> None:
+    """The licence recorded is the installed package's `License-Expression`,
+    else its `License` field; where it states neither, its license
+    classifier and the licence file it ships agree with it."""
+    value = RELEASES[fw]["licence"]["value"]
+    meta = metadata.metadata(DATA[fw]["dist"])
+    stated = meta.get("License-Expression") or meta.get("License")
+    if stated:
+        assert stated.strip() == value, f"{DATA_FILE}: {fw} licence {value}, its metadata says {stated!r}"
+        return
+    assert CLASSIFIERS.get(value) in (meta.get_all("Classifier") or []), f"{DATA_FILE}: {fw}: no classifier for {value}"
+    texts = licence_files(DATA[fw]["dist"])
+    assert any(all(words in text for words in WORDING[value]) for text in texts), (
+        f"{DATA_FILE}: {fw} licence {value}: no licence file it ships reads like one")
 
 
-class Item(BaseModel):
-    """A model FastAPI validates request bodies against."""
-
-    id: int
-
-
-@pytest.mark.parametrize(("fw", "cell"), cells("validation"))
-def test_validation(fw: str, cell: dict[str, Any]) -> None:
-    """Yes: invalid input is refused by the framework's own validation. No:
-    the framework ships no validation module."""
-    if not cell["built_in"]:
-        found = ships(fw, "valid")
-        assert not found, f"{WHERE}: {fw} says no validation, but ships {found}"
-    elif fw == "django":
-        django_project.setup()
-        from django import forms
-
-        form = type("ItemForm", (forms.Form,), {"id": forms.IntegerField(min_value=1)})
-        assert not form({"id": "abc"}).is_valid() and form({"id": "4"}).is_valid()
-    elif fw == "fastapi":
-        app = FastAPI()
-
-        @app.post("/items")
-        def create(item: Item) -> Item:
-            return item
-
-        client = TestClient(app)
-        assert client.post("/items", json={"id": "abc"}).status_code == 422
-        assert client.post("/items", json={"id": 4}).json() == {"id": 4}
-    else:
-        pytest.fail(f"{WHERE}: {fw} claims validation; add a check that sees it refuse input")
+@pytest.mark.parametrize("fw", [fw for fw in FRAMEWORKS if "support" in RELEASES[fw]])
+def test_support_window_is_the_long_term_line_s(fw: str) -> None:
+    """A support window is the one of the framework's long-term-support line,
+    as the registry's release lines give it (the Django page's box shows those):
+    the same series, the same month for the end of security fixes, and
+    security fixes outlasting mainstream support."""
+    window = RELEASES[fw]["support"]
+    lines = registry.framework(fw).lines.get("releases", {})
+    lts = [line for line, data in lines.items() if data["lts"]]
+    assert window["series"] in lts, f"{DATA_FILE}: {fw} window for {window['series']}; the registry's LTS lines: {lts}"
+    said = lines[window["series"]]["security_fixes_until"]
+    assert f"{window['security_until']:%B %Y}" == said, (
+        f"{DATA_FILE}: {fw} {window['series']} security fixes until {window['security_until']}; "
+        f"guide/frameworks.yml says {said}"
+    )
+    assert window["mainstream_until"] <= window["security_until"], f"{DATA_FILE}: {fw}: {window}"
 
 
-@pytest.mark.parametrize(("fw", "cell"), cells("orm_admin", False))
-def test_no_orm_or_admin(fw: str, cell: dict[str, Any]) -> None:
-    """Where the table says no, the framework ships no database, ORM or admin
-    module (Django's yes is the `api` it names, and its page's admin tests)."""
-    found = ships(fw, r"(^|/)(db|orm|admin|database)(/|\.py$|$)")
-    assert not found, f"{WHERE}: {fw} says no ORM or admin, but ships {found}"
+@pytest.mark.parametrize("fw", FRAMEWORKS)
+def test_release_row_shows_the_data(fw: str) -> None:
+    """The releases table shows the data recorded, and the Python versions
+    from the installed classifiers, read here without the renderer's code."""
+    facts = RELEASES[fw]
+    cells = dict(zip(features.RELEASE_HEADINGS, features.release_row(fw), strict=True))
+    meta = metadata.metadata(DATA[fw]["dist"])
+    minors = sorted(int(c.rsplit(".", 1)[1]) for c in meta.get_all("Classifier") or []
+                    if c.startswith("Programming Language :: Python :: 3.") and c.rsplit(".", 1)[1].isdigit())
+    latest = facts["releases"]["latest"]
+    expected = {
+        "Licence": f"`{facts['licence']['value']}`",
+        "Python": f"3.{minors[0]} to 3.{minors[-1]}" if minors else "no versions listed",
+        "Latest release": f"[{latest['version']}](https://pypi.org/project/{DATA[fw]['dist']}/{latest['version']}/), "
+                          f"{latest['date'].day} {latest['date']:%b %Y}",
+        "The one before": facts["releases"]["previous"]["version"],
+        "Support window": f"security fixes until {facts['support']['security_until'].day}"
+                          if "support" in facts else "no dates published",
+    }
+    for heading, text in expected.items():
+        assert text in cells[heading], f"{WHERE}: {fw} {heading} shows {cells[heading]!r}, expected {text!r}"
+    if requires := meta.get("Requires-Python"):
+        assert requires.replace(" ", "") in cells["Python"], f"{WHERE}: {fw} Python shows {cells['Python']!r}"
+
+
+@pytest.mark.parametrize(("days", "said"), [(0, "the same day"), (1, "1 day"), (9, "9 days"), (28, "4 weeks"),
+                                            (183, "6 months"), (930, "2 years 7 months"), (731, "2 years")])
+def test_time_between_releases_reads_naturally(days: int, said: str) -> None:
+    assert features.span(days) == said
+
+
+def pypi_payload(name: str, **info: Any) -> dict[str, Any]:
+    """A PyPI JSON payload in miniature: a pre-release, a yanked release
+    and a version PEP 440 cannot read above the two newest final ones."""
+    def files(day: str, yanked: bool = False) -> list[dict[str, Any]]:
+        return [{"upload_time_iso_8601": f"{day}T10:00:00.000000Z", "yanked": yanked},
+                {"upload_time_iso_8601": f"{day}T09:00:00.000000Z", "yanked": yanked}]
+
+    return {"info": {"name": name, "license_expression": None, "license": "", **info},
+            "releases": {"1.0": files("2024-01-02"), "1.1": files("2024-03-04"), "2.0": files("2025-05-06"),
+                         "2.1rc1": files("2025-06-01"), "2.1": files("2025-07-01", yanked=True),
+                         "2.2-final-x": files("2025-08-01"), "3.0": []}}
+
+
+def test_refresh_reads_every_fact_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`refresh()` (the weekly upgrade check's step) takes the two newest final
+    releases and the stated licence from PyPI, the support window of the
+    installed series from its source, writes the file and says what changed;
+    it keeps a licence PyPI does not state, and a window it cannot read."""
+    data = tmp_path / "releases.yml"
+    data.write_text(releases.DATA.read_text())
+    monkeypatch.setattr(releases, "DATA", data)
+    installed = releases.series(metadata.version("django"))
+    asked: list[str] = []
+
+    def fetch(url: str) -> dict[str, Any]:
+        asked.append(url)
+        if url.startswith("https://endoflife.date/"):
+            return {"result": {"name": "django", "releases": [
+                {"name": installed, "isLts": True, "eoasFrom": "2030-01-01", "eolFrom": "2031-02-03"}]}}
+        name = url.split("/")[4]
+        return pypi_payload(name, license_expression=None if name == "cherrypy" else "MIT")
+
+    changes = releases.refresh(fetch, datetime.date(2030, 6, 1))
+    after = releases.load()
+    assert after["flask"]["licence"] == {"value": "MIT", "source": "https://pypi.org/pypi/flask/json",
+                                         "checked": datetime.date(2030, 6, 1)}
+    assert after["cherrypy"]["licence"] == RELEASES["cherrypy"]["licence"]
+    assert after["bottle"]["releases"]["latest"] == {"version": "2.0", "date": datetime.date(2025, 5, 6)}
+    assert after["bottle"]["releases"]["previous"] == {"version": "1.1", "date": datetime.date(2024, 3, 4)}
+    assert after["django"]["support"]["security_until"] == datetime.date(2031, 2, 3)
+    assert any(c.startswith("Flask latest: ") and c.endswith(" -> 2.0 (2025-05-06)") for c in changes), changes
+    assert any(c.startswith("CherryPy: PyPI states no licence; kept") for c in changes), changes
+    assert len(asked) == len(FRAMEWORKS) + 1
+
+    def offline(url: str) -> dict[str, Any]:
+        if url.startswith("https://endoflife.date/"):
+            raise OSError("no network")
+        return fetch(url)
+
+    changes = releases.refresh(offline, datetime.date(2030, 6, 2))
+    assert releases.load()["django"]["support"]["checked"] == datetime.date(2030, 6, 1), "a window not read was re-dated"
+    assert any("support window not refreshed" in c for c in changes), changes

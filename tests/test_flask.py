@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from guide.clients import app_of
+from guide.live import LiveServers
 from guide.walkthroughs import walkthrough
 
 ITEMS = walkthrough("flask.items")
@@ -23,21 +24,20 @@ def test_items_api_is_read_only_and_says_so_in_json(method: str) -> None:
 
 
 @pytest.mark.server
-def test_write_over_real_http_gets_json_405(reader) -> None:
+@pytest.mark.parametrize("ref", ["flask.items.serve"])
+def test_write_over_real_http_gets_json_405(ref: str, live: LiveServers) -> None:
     """The same answer from `python app.py` over real HTTP."""
     import httpx2
 
-    for step, server in reader(ITEMS).follow():
-        response = httpx2.post(f"{server.base_url}/api/items", json={"id": 3}, timeout=10)
-        assert (response.status_code, response.json()) == (405, {"error": "Method Not Allowed"})
+    response = httpx2.post(f"{live.server(ref).base_url}/api/items", json={"id": 3}, timeout=10)
+    assert (response.status_code, response.json()) == (405, {"error": "Method Not Allowed"})
 
 
 @pytest.mark.server
-def test_debugger_only_when_the_page_says_so(reader) -> None:
+@pytest.mark.parametrize("ref", [f"{HELLO.id}.{step.id}" for step in HELLO.servers])
+def test_debugger_only_when_the_page_says_so(ref: str, live: LiveServers) -> None:
     """`python app.py` runs without the debugger; the page's `--debug` command
     (shown with its warning) is the only way the debugger comes on."""
-    for step, server in reader(HELLO).follow():
-        debug_on = "Debugger is active" in server.output
-        assert debug_on == (step.id == "debug"), (
-            f"{HELLO.page_file}: step {step.id!r} printed:\n{server.output}"
-        )
+    server = live.server(ref)
+    debug_on = "Debugger is active" in server.output
+    assert debug_on == ref.endswith(".debug"), f"{HELLO.page_file}: {ref} printed:\n{server.output}"

@@ -34,6 +34,7 @@ from bs4 import BeautifulSoup
 
 from guide.checks import where
 from guide.clients import Response, client_for, http_get, import_snippet
+from guide.live import LiveServers
 from guide.processes import Server, listening_addresses, port_lock, reader_env
 from guide.reader import COMMAND_TIMEOUT
 from guide.walkthroughs import Command, walkthrough
@@ -92,12 +93,13 @@ def test_traversal_links_reach_every_resource_in_process() -> None:
 
 
 @pytest.mark.server
-def test_traversal_links_reach_every_resource_as_reader(reader) -> None:
+@pytest.mark.parametrize("ref", ["pyramid.traversal.serve"])
+def test_traversal_links_reach_every_resource_as_reader(ref: str, live: LiveServers) -> None:
     """The same crawl over real HTTP, against `python app.py` on the page's port."""
-    for step, server in reader(TRAVERSAL).follow():
-        context = where(TRAVERSAL, step) + " [as the reader runs it]"
-        reached = crawl(lambda path: http_get(server.base_url + path), context)
-        assert reached == EVERY_RESOURCE, f"{context}: links reach {reached}"
+    server = live.server(ref)
+    context = where(TRAVERSAL, TRAVERSAL.step("serve")) + " [as the reader runs it]"
+    reached = crawl(lambda path: http_get(server.base_url + path), context)
+    assert reached == EVERY_RESOURCE, f"{context}: links reach {reached}"
 
 
 def test_traversal_serves_a_new_resource_without_a_route() -> None:

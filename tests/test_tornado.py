@@ -14,9 +14,7 @@ messages the server prints, and the `Server stopped` line Ctrl+C prints
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
@@ -26,7 +24,7 @@ from tornado.websocket import websocket_connect
 
 from guide.checks import check_visit, check_websocket, where
 from guide.clients import Response, http_get, import_snippet
-from guide.processes import Server
+from guide.live import LiveServers
 from guide.walkthroughs import walkthrough
 
 W = walkthrough("tornado.realtime")
@@ -167,63 +165,59 @@ class TestInProcess(AsyncHTTPTestCase):
 # --------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def running(reader) -> Iterator[Server]:
-    """Follow the page to its server; stop it (with Ctrl+C) on leaving."""
-    steps = reader(W).follow()
-    step, server = next(steps)
-    assert step is SERVE
-    try:
-        yield server
-    finally:
-        steps.close()
+REF = f"{W.id}.{SERVE.id}"
 
 
 @pytest.mark.server
-def test_slow_requests_do_not_block_each_other_as_reader(reader) -> None:
+@pytest.mark.parametrize("ref", [REF])
+def test_slow_requests_do_not_block_each_other_as_reader(ref: str, live: LiveServers) -> None:
     """Ten GET / at once to the real server all answer as the page says,
     together in at least one delay but well under ten."""
     context = f"{CONTEXT} [as the reader runs it]"
     delay = snippet().DELAY
     cutoff = limit(delay)
-    with running(reader):
-        pool = ThreadPoolExecutor(REQUESTS)
-        start = time.monotonic()
-        futures = [pool.submit(http_get, HOME.url) for _ in range(REQUESTS)]
-        done, late = wait(futures, timeout=cutoff)
-        elapsed = time.monotonic() - start
-        pool.shutdown(wait=not late, cancel_futures=True)
-        assert not late, (
-            f"{context}: only {len(done)} of {REQUESTS} concurrent GET {HOME.url} finished "
-            f"within {cutoff}s (each waits {delay}s); they are served one at a time"
-        )
-        for f in futures:
-            check_visit(f.result(), HOME, context)
-        check_overlapped(elapsed, delay, f"GET {HOME.url}", context)
+    live.server(ref)
+    pool = ThreadPoolExecutor(REQUESTS)
+    start = time.monotonic()
+    futures = [pool.submit(http_get, HOME.url) for _ in range(REQUESTS)]
+    done, late = wait(futures, timeout=cutoff)
+    elapsed = time.monotonic() - start
+    pool.shutdown(wait=not late, cancel_futures=True)
+    assert not late, (
+        f"{context}: only {len(done)} of {REQUESTS} concurrent GET {HOME.url} finished "
+        f"within {cutoff}s (each waits {delay}s); they are served one at a time"
+    )
+    for f in futures:
+        check_visit(f.result(), HOME, context)
+    check_overlapped(elapsed, delay, f"GET {HOME.url}", context)
 
 
 @pytest.mark.server
-def test_websocket_open_and_close_are_printed_as_reader(reader) -> None:
+@pytest.mark.parametrize("ref", [REF])
+def test_websocket_open_and_close_are_printed_as_reader(ref: str, live: LiveServers) -> None:
     """A real WebSocket client gets the page's messages, and the server's
     terminal shows "WebSocket opened" and then "WebSocket closed"."""
     context = f"{CONTEXT} [as the reader runs it]"
-    with running(reader) as server:
-        check_websocket(WS, context)
-        for text in ("WebSocket opened", "WebSocket closed"):
-            assert server.printed(text), (
-                f"{context}: the server never printed {text!r}; it printed:\n{server.output}"
-            )
-        lines = server.output.splitlines()
-        assert lines.index("WebSocket opened") < lines.index("WebSocket closed"), (
-            f"{context}: the server printed the close before the open:\n{server.output}"
+    server = live.server(ref)
+    seen = len(server.lines)  # other tests may have opened WebSockets on it before
+    before = {text: server.output.count(text) for text in ("WebSocket opened", "WebSocket closed")}
+    check_websocket(WS, context)
+    for text, count in before.items():
+        assert server.printed(text, times=count + 1), (
+            f"{context}: the server never printed {text!r}; it printed:\n{server.output}"
         )
+    lines = server.lines[seen:]
+    assert "WebSocket opened" in lines and lines.index("WebSocket opened") < lines.index("WebSocket closed"), (
+        f"{context}: the server printed the close before the open:\n{server.output}"
+    )
 
 
 @pytest.mark.server
-def test_ctrl_c_prints_server_stopped_as_reader(reader) -> None:
+@pytest.mark.stops
+@pytest.mark.parametrize("ref", [REF])
+def test_ctrl_c_prints_server_stopped_as_reader(ref: str, live: LiveServers) -> None:
     """Ctrl+C stops the server with the short message the page shows."""
-    with running(reader) as server:
-        pass  # leaving sends Ctrl+C (SIGINT) to the server
-    assert server.printed("Server stopped"), (
-        f"{CONTEXT} [as the reader runs it]: after Ctrl+C it printed:\n{server.output}"
+    stopped = live.stop(ref)
+    assert "Server stopped" in stopped.output, (
+        f"{CONTEXT} [as the reader runs it]: after Ctrl+C it printed:\n{stopped.output}"
     )
