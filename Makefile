@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test check build build-zensical lock clean timings chromium axe upgrade-check test-pythons wrk bench
+.PHONY: serve test test-deep check build build-zensical lock clean timings chromium axe upgrade-check test-pythons wrk bench
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
@@ -18,6 +18,11 @@ JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))
 
 test: $(STAMP) chromium axe wrk
 	$(BIN)/python -m pytest -n $(JOBS) --cov --cov-report=term-missing:skip-covered $(ARGS)
+
+# Every check, the deep ones too (tests/checks.txt says which), with Hypothesis's
+# thorough profile: what CI runs beside `make test`.
+test-deep: $(STAMP) chromium axe wrk
+	$(BIN)/python -m pytest -n $(JOBS) --deep --cov --cov-report=term-missing:skip-covered $(ARGS)
 
 # One page, both layers, its build and its browser checks: `make check PAGE=flask`.
 PAGE ?= index

@@ -187,8 +187,9 @@ SESSION = "VERIFIED_GUIDE_SESSION"
 def reader_env(measure: Path | None = None, omit: tuple[Path, ...] = ()) -> dict[str, str]:
     """The environment of the reader's terminal: this venv's commands first on
     PATH, unbuffered output as on a terminal, pip kept offline so an install
-    command passes only if what it names is already installed, and the run's
-    name (`RUN`), so nothing it starts can outlive the run unnoticed.
+    command passes only if what it names is already installed, no pytest
+    plugin but pytest's own, and the run's name (`RUN`), so nothing it starts
+    can outlive the run unnoticed.
 
     Under coverage, the reader's copies in `measure` (a `<tmp>/snippets` tree)
     are measured too, and mapped back to `snippets/` by `[tool.coverage.paths]`;
@@ -209,6 +210,10 @@ def reader_env(measure: Path | None = None, omit: tuple[Path, ...] = ()) -> dict
         PIP_CONFIG_FILE=os.devnull,
         PIP_FIND_LINKS="",
         PIP_DISABLE_PIP_VERSION_CHECK="1",
+        # A reader who installs pytest gets pytest, not this project's plugins
+        # for it (hypothesis, schemathesis, xdist, ...), which would otherwise
+        # all load into their `pytest` run: seconds each time, and not theirs.
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
     )
     env.pop("PYTHONPATH", None)
     env[RUN] = os.environ.get(SESSION) or str(os.getpid())

@@ -13,6 +13,12 @@ tests that lets each server start once.
 - `--page flask` (what `make check PAGE=flask` runs) keeps only the checks of
   one page: its walkthroughs in both layers, its claims, its build and its
   browser checks.
+- Two depths. `make test` runs every check but those marked `deep`, with
+  Hypothesis's `fast` profile; `make test-deep` (`--deep`, which CI runs too)
+  runs every check, with the `thorough` profile. `tests/checks.txt` lists
+  every check and the depth it runs at; a check that appears, moves or
+  disappears fails `test_every_check_is_listed` until the list says so
+  (`--update-checks` rewrites it).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import pytest
 
 from guide import record
 from guide.live import LiveServers
+from guide.paths import ROOT
 from guide.processes import SESSION, kill_all, kill_leftovers, own_loopback
 from guide.walkthroughs import walkthroughs
 
@@ -42,6 +49,39 @@ def group_of(nodeid: str) -> str | None:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--page", help="run only the checks of this page (its name, e.g. flask)")
+    parser.addoption("--deep", action="store_true", help="run the deep checks too, with Hypothesis's thorough profile")
+    parser.addoption("--update-checks", action="store_true", help="rewrite tests/checks.txt from this collection")
+
+
+PROFILES = {"fast": 25, "thorough": 150}
+"""Examples per generated test (Hypothesis), by depth."""
+CHECKS = ROOT / "tests" / "checks.txt"
+
+
+def _profiles(deep: bool) -> None:
+    from hypothesis import HealthCheck, settings
+
+    for name, examples in PROFILES.items():
+        settings.register_profile(name, max_examples=examples, deadline=None, derandomize=True, database=None,
+                                  suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile("thorough" if deep else "fast")
+
+
+def inventory(items: list[pytest.Item]) -> str:
+    """Every check (a test function, with how many cases it has) and its depth."""
+    counts: dict[tuple[str, str], int] = {}
+    for item in items:
+        depth = "deep" if item.get_closest_marker("deep") else "test"
+        key = (item.nodeid.split("[", 1)[0], depth)
+        counts[key] = counts.get(key, 0) + 1
+    lines = [f"{depth:<4} {name} ({n})" for (name, depth), n in sorted(counts.items())]
+    header = ("# Every check of the verification and where it runs: `test` in `make test`, `deep` only in\n"
+              "# `make test-deep` (which CI runs too). Written by `pytest --update-checks`; a check that\n"
+              "# appears, moves or disappears must be recorded here (tests/test_session.py checks).\n")
+    return header + "\n".join(lines) + "\n"
+
+
+_ALL = pytest.StashKey[str]()
 
 
 def on_page(nodeid: str, page: str) -> bool:
@@ -60,6 +100,7 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[SESSION] = f"{os.getpid()}"
     if not controller:
         config.stash[_ISOLATED] = own_loopback()
+    _profiles(config.getoption("deep"))
 
 
 _ISOLATED = pytest.StashKey[bool]()
@@ -72,15 +113,21 @@ def pytest_report_header(config: pytest.Config) -> str:
     return "servers: " + ("a loopback of its own" if isolated else "the machine's loopback, taking turns by port lock")
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep the tests of each walkthrough together, in the order they were
-    collected (shuffled or not), those marked `stops` last; walkthrough
-    groups first, since their servers take longest. With `--page`, only
-    that page's tests."""
-    page = config.getoption("page")
-    if page:
-        kept = [item for item in items if on_page(item.nodeid, page)]
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
+    """Before the other plugins: note every check collected (`--update-checks`
+    writes them down). After them (shuffled or not, `-k` applied): without
+    `--deep`, no deep check; with `--page`, only that page's checks; and the
+    tests of each walkthrough together, in the order they came, those marked
+    `stops` last, walkthrough groups first, since their servers take longest."""
+    config.stash[_ALL] = inventory(items)
+    if config.getoption("update_checks") and not hasattr(config, "workerinput"):
+        CHECKS.write_text(config.stash[_ALL])
+    yield
+    page, deep = config.getoption("page"), config.getoption("deep")
+    kept = [item for item in items
+            if (deep or not item.get_closest_marker("deep")) and (not page or on_page(item.nodeid, page))]
+    if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
     first: dict[str, int] = {}
@@ -105,6 +152,12 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
 
     config.option.loadscopereorder = False  # keep the order above: slow groups first
     return ByWalkthrough(config, log)
+
+
+@pytest.fixture
+def collected_checks(request: pytest.FixtureRequest) -> str:
+    """The inventory of this run's collection, as `tests/checks.txt` writes it."""
+    return request.config.stash[_ALL]
 
 
 @pytest.fixture(scope="session")

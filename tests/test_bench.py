@@ -28,6 +28,7 @@ FRAMEWORKS = set(registry.frameworks())
 
 
 @pytest.mark.server
+@pytest.mark.deep
 @pytest.mark.timeout(300)
 def test_smoke_run_measures_every_server_and_stops_them(tmp_path: Path) -> None:
     assert shutil.which("wrk"), "wrk is not installed: `make wrk` installs Debian's package"

@@ -85,7 +85,8 @@ INNER_TEST = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("how", ["ctrl-c", "sigterm", "timeout"])
+@pytest.mark.parametrize("how", ["ctrl-c", pytest.param("sigterm", marks=pytest.mark.deep),
+                                 pytest.param("timeout", marks=pytest.mark.deep)])
 def test_nothing_survives_an_interrupted_run(tmp_path: Path, how: str) -> None:
     """A pytest run stopped by Ctrl-C, by SIGTERM (a cancelled CI job) or by a
     test timeout leaves no server behind."""

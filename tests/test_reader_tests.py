@@ -16,11 +16,15 @@ timeout, the Compare page's table).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
 import re
 import shlex
+import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -203,23 +207,58 @@ def failing_output(reader: Reader, step: Step, context: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("b", [pytest.param(b, id=b.id) for b in BREAKAGES])
-def test_reader_test_catches_a_broken_app(b: Breakage, tmp_path: Path) -> None:
-    """The page's test command fails against the app broken this way, and its
-    output names what broke."""
-    w = walkthrough(b.walkthrough)
-    reader, step = follow_to_tests(w, tmp_path)
-    context = f"{where(w, step)} [{KINDS.get(b.kind, b.kind)} in {b.file}]"
-    replace_once(reader.home / b.file, b.old, b.new, context)
-    output = failing_output(reader, step, context)
-    assert output is not None, (
-        f"{context}: the reader's tests still pass after {b.old!r} became {b.new!r}; "
-        "they would not catch this bug"
-    )
-    assert b.shows in output, (
-        f"{context}: the tests failed, but their output does not name what broke "
-        f"({b.shows!r}):\n{output[-3000:]}"
-    )
+IN_ONE_PROCESS = {"flask", "fastapi", "pyramid", "bottle", "tornado"}
+"""Frameworks whose reader tests (run by plain `pytest`) keep no state across
+runs in one process, so every broken copy is tested in one (`guide.breakage`);
+CherryPy's engine and Django's settings are global, so each copy gets its own
+process there, as the page's command gives it."""
+
+
+def run_copies(w: Walkthrough, reader: Reader, step: Step, folders: dict[str, Path]) -> dict[str, tuple[int, str]]:
+    """The page's test command in each broken copy: (exit code, output) by breakage."""
+    (command,) = step.commands
+    if w.framework in IN_ONE_PROCESS and command.line == "pytest":
+        proc = subprocess.run(
+            [sys.executable, "-m", "guide.breakage", *map(str, folders.values())],
+            env=reader.env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, check=False,
+        )
+        assert proc.returncode == 0, f"{w.id}: guide.breakage failed:\n{proc.stderr[-3000:]}"
+        found = json.loads(proc.stdout)
+        return {kind: tuple(found[str(folder)]) for kind, folder in folders.items()}  # type: ignore[misc]
+    results = {}
+    for kind, folder in folders.items():
+        with port_lock(command.port) if command.port else contextlib.nullcontext():
+            proc = subprocess.run(shlex.split(command.line), cwd=folder, env=reader.env, capture_output=True,
+                                  text=True, timeout=COMMAND_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
+        results[kind] = (proc.returncode, proc.stdout + proc.stderr)
+    return results
+
+
+@pytest.mark.parametrize("w", [pytest.param(w, id=f"{w.id}.test") for w in TESTED])
+def test_reader_tests_catch_every_broken_app(w: Walkthrough, tmp_path: Path) -> None:
+    """The page's test command fails against the app broken each way its
+    breakages say, and its output names what broke. The page is followed once;
+    each breakage is made in a copy of the reader's folder."""
+    reader, step = follow_to_tests(w, tmp_path / "followed")
+    where_tests = reader.cwd.relative_to(reader.home)
+    folders = {}
+    for b in (b for b in BREAKAGES if b.walkthrough == w.id):
+        copy = tmp_path / b.kind
+        shutil.copytree(reader.home, copy, symlinks=True)
+        replace_once(copy / b.file, b.old, b.new, f"{where(w, step)} [{b.id}]")
+        folders[b.kind] = copy / where_tests
+    results = run_copies(w, reader, step, folders)
+    for b in (b for b in BREAKAGES if b.walkthrough == w.id):
+        code, output = results[b.kind]
+        context = f"{where(w, step)} [{KINDS.get(b.kind, b.kind)} in {b.file}]"
+        assert code != 0, (
+            f"{context}: the reader's tests still pass after {b.old!r} became {b.new!r}; "
+            "they would not catch this bug"
+        )
+        assert b.shows in output, (
+            f"{context}: the tests failed, but their output does not name what broke "
+            f"({b.shows!r}):\n{output[-3000:]}"
+        )
 
 
 def test_every_reader_test_is_broken_every_way() -> None:

@@ -21,12 +21,12 @@ the app instead of refusing it.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import socket
 
 import pytest
 
+from guide.live import LiveServers
 from guide.walkthroughs import Step, Walkthrough, walkthroughs
 
 REQUESTS = {
@@ -138,7 +138,7 @@ def matches(got: Answer, expected: Answer) -> bool:
 
 def steps() -> list:
     return [
-        pytest.param(w, step, id=f"{w.name}.{step.id}")
+        pytest.param(w, step, id=f"{w.id}.{step.id}")
         for w in walkthroughs("compare")
         for step in w.servers
     ]
@@ -153,17 +153,16 @@ def test_the_table_covers_every_server() -> None:
 
 @pytest.mark.server
 @pytest.mark.parametrize(("w", "step"), steps())
-def test_server_answers_malformed_requests(w: Walkthrough, step: Step, reader) -> None:
+def test_server_answers_malformed_requests(w: Walkthrough, step: Step, live: LiveServers) -> None:
     """Each raw request gets exactly the answer the table states for the
-    server this step runs; the server is started once, by the page's command."""
+    server this step runs, started by the page's command."""
     assert step.serve and step.port
     server_name = SERVER_OF[f"{w.name}.{step.id}"]
     expected = ANSWERS[server_name]
-    only = dataclasses.replace(w, steps=tuple(s for s in w.steps if not s.serve or s is step))
+    live.server(f"{w.id}.{step.id}")
     problems = []
-    for _, _server in reader(only).follow():
-        for name, data in REQUESTS.items():
-            got = answer(send(step.port, data))
-            if not matches(got, expected[name]):
-                problems.append(f"{name}: got {got[0]!r} {got[1]!r} {got[2][:80]!r}, table says {expected[name]}")
+    for name, data in REQUESTS.items():
+        got = answer(send(step.port, data))
+        if not matches(got, expected[name]):
+            problems.append(f"{name}: got {got[0]!r} {got[1]!r} {got[2][:80]!r}, table says {expected[name]}")
     assert not problems, f"{w.page_file}: `{step.serve.line}` ({server_name}):\n" + "\n".join(problems)

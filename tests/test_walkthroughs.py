@@ -68,6 +68,7 @@ INSTALLS = [
 ]
 
 
+@pytest.mark.deep
 @pytest.mark.parametrize(("w", "step", "command"), INSTALLS)
 def test_install_line(w: Walkthrough, step: Step, command: Command, tmp_path: Path) -> None:
     """Each `pip install` line the page shows, typed as the reader types it (pip
