@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from guide.clients import Response
 from guide.paths import ROOT
-from guide.walkthroughs import Step, Visit, Walkthrough
+from guide.walkthroughs import Step, Visit, Walkthrough, shown
 
 
 def where(w: Walkthrough, step: Step) -> str:
@@ -17,9 +17,30 @@ def where(w: Walkthrough, step: Step) -> str:
     return f"{w.page_file} ({snippet}, step {step.id!r})"
 
 
+def visible_text(page: str) -> str:
+    """The text a browser shows for an HTML page (its title included), without
+    scripts and styles."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    for hidden in soup(["script", "style"]):
+        hidden.decompose()
+    return soup.get_text()
+
+
 def check_visit(response: Response, visit: Visit, context: str) -> None:
-    """Assert that `response` is what the page says the reader sees at `visit`."""
+    """Assert that `response` is what the page says the reader sees at `visit`:
+    the redirect it names (and none it does not), then the page it leads to."""
     problems = []
+    first = response.redirects[:1]
+    if visit.redirects_to is not None:
+        if first != ((visit.redirect_status, visit.redirects_to),):
+            problems.append(
+                f"first answer {first[0] if first else 'not a redirect'}, page says a "
+                f"{visit.redirect_status} redirect to {visit.redirects_to!r}"
+            )
+    elif first:
+        problems.append(f"it redirects ({first[0][0]} to {first[0][1]!r}); the page does not say so")
     if response.status != visit.status:
         problems.append(f"status {response.status}, page says {visit.status}")
     if visit.content_type and response.content_type.lower() != visit.content_type.lower():
@@ -33,9 +54,14 @@ def check_visit(response: Response, visit: Visit, context: str) -> None:
             problems.append(f"JSON {got!r}, page says {visit.json!r}")
     if visit.body is not None and response.text != visit.body:
         problems.append(f"body {response.text[:300]!r}, page says {visit.body!r}")
-    for text in visit.contains:
+    for text in (*visit.contains, *visit.source_contains):
         if text not in response.text:
             problems.append(f"body lacks {text!r}: {response.text[:300]!r}")
+    if visit.is_html:
+        page = visible_text(response.text)
+        for text in visit.contains:
+            if shown(text) not in page:
+                problems.append(f"a browser does not show {shown(text)!r}, which the page says it does")
     if problems:
         raise AssertionError(f"{context}: GET {visit.url}: " + "; ".join(problems))
 

@@ -29,12 +29,14 @@ from guide.walkthroughs import Step, Walkthrough
 
 @dataclasses.dataclass
 class Response:
-    """What came back, the same shape from every client."""
+    """What came back, the same shape from every client. `redirects` holds
+    `(status, Location)` of each redirect followed on the way, first first."""
 
     status: int
     content_type: str
     text: str
     headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    redirects: tuple[tuple[int, str], ...] = ()
 
     def json(self) -> Any:
         return json.loads(self.text)
@@ -55,9 +57,17 @@ def _lower(headers: Any) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items()}
 
 
-def _response(status: int, headers: Any, text: str) -> Response:
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def _response(status: int, headers: Any, text: str, redirects: Any = ()) -> Response:
     lowered = _lower(headers)
-    return Response(status, lowered.get("content-type", ""), text, lowered)
+    return Response(status, lowered.get("content-type", ""), text, lowered, tuple(redirects))
+
+
+def _hops(history: Any) -> list[tuple[int, str]]:
+    """`(status, Location)` of each redirect in a Werkzeug or httpx history."""
+    return [(h.status_code, h.headers["location"]) for h in history]
 
 
 # --------------------------------------------------------------------------
@@ -107,7 +117,7 @@ class FlaskClient:
 
     def get(self, path: str) -> Response:
         r = self.client.get(path, follow_redirects=True)
-        return _response(r.status_code, r.headers, r.get_data(as_text=True))
+        return _response(r.status_code, r.headers, r.get_data(as_text=True), _hops(r.history))
 
     def request(self, method, path, body=None, headers=None):  # type: ignore[no-untyped-def]
         r = self.client.open(path, method=method, data=body, headers=headers or {})
@@ -124,7 +134,7 @@ class StarletteClient:
 
     def get(self, path: str) -> Response:
         r = self.client.get(path)
-        return _response(r.status_code, r.headers, r.text)
+        return _response(r.status_code, r.headers, r.text, _hops(r.history))
 
     def request(self, method, path, body=None, headers=None):  # type: ignore[no-untyped-def]
         r = self.client.request(method, path, content=body, headers=headers, follow_redirects=False)
@@ -141,11 +151,13 @@ class WebTestClient:
 
     def get(self, path: str) -> Response:
         r = self.client.get(path, expect_errors=True)
+        hops = []
         for _ in range(5):
-            if r.status_int not in (301, 302, 303, 307, 308):
+            if r.status_int not in REDIRECTS:
                 break
+            hops.append((r.status_int, r.headers["Location"]))
             r = r.follow(expect_errors=True)
-        return _response(r.status_int, r.headers, r.text)
+        return _response(r.status_int, r.headers, r.text, hops)
 
     def request(self, method, path, body=None, headers=None):  # type: ignore[no-untyped-def]
         r = self.client.request(
@@ -178,7 +190,7 @@ class TornadoClient:
         self.thread.start()
         ready.wait(10)
 
-    def _fetch(self, path: str, **options: Any) -> Response:
+    def _fetch(self, path: str, hops: Any = (), **options: Any) -> Response:
         from tornado.httpclient import HTTPClient
 
         client = HTTPClient()
@@ -186,10 +198,19 @@ class TornadoClient:
             r = client.fetch(f"http://127.0.0.1:{self.port}{path}", raise_error=False, **options)
         finally:
             client.close()
-        return _response(r.code, r.headers, r.body.decode(errors="replace"))
+        return _response(r.code, r.headers, r.body.decode(errors="replace"), hops)
 
     def get(self, path: str) -> Response:
-        return self._fetch(path)
+        from urllib.parse import urljoin, urlsplit
+
+        hops: list[tuple[int, str]] = []
+        r = self._fetch(path, follow_redirects=False)
+        while r.status in REDIRECTS and len(hops) < 5:
+            hops.append((r.status, r.headers["location"]))
+            target = urlsplit(urljoin(path, r.headers["location"]))
+            path = target.path + (f"?{target.query}" if target.query else "")
+            r = self._fetch(path, hops, follow_redirects=False)
+        return r
 
     def request(self, method, path, body=None, headers=None):  # type: ignore[no-untyped-def]
         return self._fetch(
@@ -230,7 +251,8 @@ class DjangoClient:
     def get(self, path: str) -> Response:
         with self._settings():
             r = self.client.get(path, follow=True)
-        return _response(r.status_code, r.headers, r.content.decode())
+        hops = [(status, location) for location, status in r.redirect_chain]
+        return _response(r.status_code, r.headers, r.content.decode(), hops)
 
     def request(self, method, path, body=None, headers=None):  # type: ignore[no-untyped-def]
         headers = dict(headers or {})
@@ -285,7 +307,7 @@ def http_get(url: str) -> Response:
     import httpx2
 
     r = httpx2.get(url, follow_redirects=True, timeout=10)
-    return _response(r.status_code, r.headers, r.text)
+    return _response(r.status_code, r.headers, r.text, _hops(r.history))
 
 
 class HTTPClient:
@@ -299,7 +321,7 @@ class HTTPClient:
 
     def get(self, path: str) -> Response:
         r = self.client.get(path, follow_redirects=True)
-        return _response(r.status_code, r.headers, r.text)
+        return _response(r.status_code, r.headers, r.text, _hops(r.history))
 
     def request(self, method, path, body=None, headers=None):  # type: ignore[no-untyped-def]
         r = self.client.request(method, path, content=body, headers=headers)

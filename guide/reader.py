@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import getpass
+import io
 import shlex
 import shutil
 import subprocess
@@ -15,7 +17,7 @@ from pathlib import Path
 from guide.checks import check_visit, check_websocket, where
 from guide.clients import http_get
 from guide.processes import Server, port_lock, reader_env
-from guide.walkthroughs import Command, Step, Visit, Walkthrough
+from guide.walkthroughs import LOGIN, Command, Step, Visit, Walkthrough
 
 COMMAND_TIMEOUT = 120.0
 """Seconds one typed command may take."""
@@ -24,8 +26,17 @@ COMMAND_TIMEOUT = 120.0
 class Reader:
     """Follows a walkthrough in a fresh temporary folder, as a reader would.
 
+    The reader's terminal is one where a virtual environment is active. Each
+    framework page opens with one shared block that creates and activates it
+    (`guide.walkthroughs.venv()`; `test_virtual_environment` runs it for real);
+    here the test run's own environment, which holds what every page
+    installs, stands in for it: `reader_env` puts its commands first on
+    PATH, as activating does.
+
     The folder is `<tmp>/snippets/<page>/<folder>`, mirroring the repo,
-    so coverage maps the copied files back to `snippets/`. With
+    so coverage maps the copied files back to `snippets/`. A walkthrough
+    that starts with `mkdir <folder>` (then `cd <folder>`) starts one level
+    up and makes that folder itself, with the page's commands. With
     `installs=False` the page's `pip install` lines are skipped (a test that
     only needs the server; `test_as_reader` runs them for every walkthrough).
     """
@@ -33,8 +44,8 @@ class Reader:
     def __init__(self, w: Walkthrough, tmp: Path, installs: bool = True) -> None:
         self.w = w
         self.home = tmp / "snippets" / w.page / w.folder
-        self.home.mkdir(parents=True)
-        self.cwd = self.home
+        self.cwd = self.home.parent if w.makes_its_folder else self.home
+        self.cwd.mkdir(parents=True)
         self.installs = installs
         edited = tuple(self.home / s.edit for s in w.steps if s.edit)
         # Servers run under coverage (their `__main__` blocks count), and so do
@@ -43,9 +54,10 @@ class Reader:
         self.server_env = reader_env(measure=tmp / "snippets", omit=edited)
         self.env = {k: v for k, v in self.server_env.items() if k != "COVERAGE_PROCESS_CONFIG"}
 
-    def run(self, command: Command, context: str) -> str:
+    def run(self, command: Command, context: str, measured: bool = False) -> str:
         """Type one command. `cd` changes folder; anything else runs in a shell,
-        must exit 0 and print each line of its expected output."""
+        must exit 0 and print each line of its expected output. A `measured`
+        command runs under coverage, as servers do."""
         words = shlex.split(command.line)
         if words[0] == "cd":
             self.cwd = (self.cwd / words[1]).resolve()
@@ -53,13 +65,13 @@ class Reader:
         if not self.installs and words[1:4] == ["-m", "pip", "install"]:
             return ""
         if command.answers:
-            output, code = self._interact(command)
+            output, code = self._interact(command, context)
         else:
             with port_lock(command.port) if command.port else contextlib.nullcontext():
                 proc = subprocess.run(
                     words,
                     cwd=self.cwd,
-                    env=self.server_env if command.measure else self.env,
+                    env=self.server_env if measured or command.measure else self.env,
                     stdin=subprocess.DEVNULL,
                     capture_output=True,
                     text=True,
@@ -76,20 +88,33 @@ class Reader:
                 )
         return output
 
-    def _interact(self, command: Command) -> tuple[str, int]:
+    def _interact(self, command: Command, context: str) -> tuple[str, int]:
+        """Answer each prompt, which must be printed exactly as the page shows
+        it; return the whole transcript, which must not show a secret answer."""
         import pexpect
 
         child = pexpect.spawn(
             command.line, cwd=str(self.cwd), env=self.env, encoding="utf-8", timeout=30
         )
+        child.logfile_read = transcript = io.StringIO()
         try:
             for question, answer in command.answers:
-                child.expect_exact(question)
+                prompt = question.replace(LOGIN, getpass.getuser())
+                try:
+                    child.expect_exact(prompt)
+                except (pexpect.TIMEOUT, pexpect.EOF):
+                    raise AssertionError(
+                        f"{context}: `{command.line}` never printed the prompt {prompt!r} the "
+                        f"page shows; it printed:\n{child.before}"
+                    ) from None
                 child.sendline(answer)
             child.expect(pexpect.EOF)
         finally:
             child.close()
-        return child.before or "", child.exitstatus or 0
+        shown = [secret for secret in command.secret if secret in transcript.getvalue()]
+        if shown:
+            raise AssertionError(f"{context}: `{command.line}` showed the secret answer {shown[0]!r}")
+        return transcript.getvalue(), child.exitstatus or 0
 
     def copy(self, relative: str) -> None:
         """Save a snippet file where the reader saves it."""
@@ -141,10 +166,14 @@ class Reader:
             yield server
 
     def do(self, step: Step) -> None:
-        """Do one step that is not a server: type its commands, save or edit its file."""
+        """Do one step that is not a server: type its commands, save or edit its file.
+
+        A step done while a server runs (a client talking to it) is measured
+        by coverage like the server: its program is one of the page's snippets.
+        """
         context = where(self.w, step)
         for command in step.commands:
-            self.run(command, context)
+            self.run(command, context, measured=bool(step.while_serving))
         if step.copy:
             self.copy(step.copy)
         if step.edit:
@@ -153,14 +182,20 @@ class Reader:
     def follow(self) -> Iterator[tuple[Step, Server]]:
         """Do every step in order; yield each server while it runs.
 
-        The caller checks the server's URLs; the server stops when the caller
-        asks for the next step.
+        The caller checks the server's URLs. When it asks for the next step,
+        the steps the page does in a second terminal while this server runs
+        (`while_serving`) are done, and then the server stops. A caller that
+        closes the iteration instead stops the server without them.
         """
         for step in self.w.steps:
+            if step.while_serving:
+                continue  # done below, while its server runs
             self.do(step)
             if step.serve:
                 with self.serve(step) as server:
                     yield step, server
+                    for beside in self.w.beside(step):
+                        self.do(beside)
 
 
 def visit_live(visit: Visit, context: str) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,8 +27,13 @@ class Visit:
     """A URL the page tells the reader to open, and what they will see there.
 
     `status` and `content_type` are compared exactly; then `json` (parsed and
-    compared), `body` (the exact text), and each of `contains` (a substring).
-    A `ws://` URL is a WebSocket: `send` each message, expect `receive`.
+    compared), `body` (the exact text), and each of `contains` (a substring of
+    the answer, which the page shows as a browser displays it) and of
+    `source_contains` (a substring the page does not show, such as the address
+    of a script: markup a reader never reads). A URL that answers with a
+    redirect says so: `redirect_status` and `redirects_to` (its `Location`)
+    describe the first answer, the other fields the page it leads to. A
+    `ws://` URL is a WebSocket: `send` each message, expect `receive`.
     """
 
     url: str
@@ -36,6 +43,9 @@ class Visit:
     json: Any = None
     body: str | None = None
     contains: tuple[str, ...] = ()
+    source_contains: tuple[str, ...] = ()
+    redirect_status: int | None = None
+    redirects_to: str | None = None
     send: tuple[str, ...] = ()
     receive: tuple[str, ...] = ()
 
@@ -49,14 +59,34 @@ class Visit:
     def is_websocket(self) -> bool:
         return self.url.startswith("ws")
 
+    @property
+    def is_html(self) -> bool:
+        """True for an HTML answer, which the reader reads in a browser."""
+        return (self.content_type or "").split(";")[0].strip().lower() == "text/html"
+
+
+def shown(fragment: str) -> str:
+    """A fragment of HTML as a browser displays it: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]*>", "", fragment))
+
+
+LOGIN = "{login}"
+"""In a prompt, the name of the account the reader is logged in as (Django's
+`createsuperuser` offers it as the default username): the verification
+expects its own there, and the page shows `LOGIN_SHOWN`, which it explains."""
+LOGIN_SHOWN = "<your login name>"
+
 
 @dataclasses.dataclass(frozen=True)
 class Command:
     """One line the reader types, the output it prints, the answers it asks for.
 
-    `measure` runs it under coverage, as servers are (the reader's own tests
-    are snippets too); `port` is a fixed port it uses, held under the port
-    lock while it runs."""
+    Each of `answers` is `(prompt, answer)`: the prompt exactly as the program
+    prints it (`LOGIN` standing for the reader's login name), and what the
+    reader types; an answer in `secret` is typed but never shown. `measure`
+    runs it under coverage, as servers are (the reader's own tests are
+    snippets too); `port` is a fixed port it uses, held under the port lock
+    while it runs."""
 
     line: str
     output: tuple[str, ...] = ()
@@ -76,6 +106,10 @@ class Step:
     `serve` (a long-running server command, with `port`, the `output` it prints
     once ready, the URLs to `visit`, and `app`, the expression that gives its
     application object for the in-process layer).
+
+    A `run` or `copy` step with `while_serving` (the id of the serve step just
+    before it) is done in a second terminal while that server runs: a client
+    program that talks to it.
     """
 
     id: str
@@ -87,6 +121,7 @@ class Step:
     app: str | None = None
     module: str | None = None
     visits: tuple[Visit, ...] = ()
+    while_serving: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,6 +172,17 @@ class Walkthrough:
         """The steps that start a server."""
         return [s for s in self.steps if s.serve]
 
+    @property
+    def makes_its_folder(self) -> bool:
+        """True if the reader starts by making the walkthrough's folder
+        (`mkdir <folder>`, then `cd <folder>`): it then starts one level up."""
+        first = self.steps[0].commands[:1] if self.steps else ()
+        return bool(first) and first[0].line == f"mkdir {self.folder}"
+
+    def beside(self, serve: Step) -> list[Step]:
+        """The steps done in a second terminal while `serve`'s server runs."""
+        return [s for s in self.steps if s.while_serving == serve.id]
+
     def snippet(self, step: Step) -> Path:
         """The snippet file a serve step runs (the module its `app` lives in)."""
         return self.source / (step.module or "app.py")
@@ -164,7 +210,9 @@ def _visit(raw: dict[str, Any]) -> Visit:
     unknown = set(raw) - fields
     if unknown:
         raise ValueError(f"unknown visit keys {sorted(unknown)} in {raw}")
-    for key in ("contains", "send", "receive"):
+    if ("redirect_status" in raw) != ("redirects_to" in raw):
+        raise ValueError(f"a redirect needs both redirect_status and redirects_to: {raw}")
+    for key in ("contains", "source_contains", "send", "receive"):
         if key in raw:
             raw = {**raw, key: tuple(_strings(raw[key]))}
     return Visit(**raw)
@@ -175,10 +223,13 @@ def _step(raw: dict[str, Any], index: int) -> Step:
     if len(kinds) != 1:
         raise ValueError(f"step {index} needs exactly one of run/copy/edit/serve: {raw}")
     step_id = raw.get("id", f"step-{index}")
+    alongside = raw.get("while_serving")
+    if alongside and "serve" in raw:
+        raise ValueError(f"step {index}: a server cannot start while another serves: {raw}")
     if "run" in raw:
         run = raw["run"]
         commands = [run] if isinstance(run, (str, dict)) else run
-        return Step(step_id, commands=tuple(_command(c) for c in commands))
+        return Step(step_id, commands=tuple(_command(c) for c in commands), while_serving=alongside)
     if "serve" in raw:
         return Step(
             step_id,
@@ -188,7 +239,21 @@ def _step(raw: dict[str, Any], index: int) -> Step:
             module=raw.get("module"),
             visits=tuple(_visit(v) for v in raw.get("visit", [])),
         )
-    return Step(step_id, copy=raw.get("copy"), edit=raw.get("edit"))
+    return Step(step_id, copy=raw.get("copy"), edit=raw.get("edit"), while_serving=alongside)
+
+
+def _checked(steps: tuple[Step, ...], where: str) -> tuple[Step, ...]:
+    """Steps done while a server runs follow that server's step directly."""
+    serving = None
+    for s in steps:
+        if s.while_serving and s.while_serving != serving:
+            raise ValueError(
+                f"{where}: step {s.id!r} runs while {s.while_serving!r} serves, but it does not "
+                "directly follow that serve step (or the steps done while it serves)"
+            )
+        if not s.while_serving:
+            serving = s.id if s.serve else None
+    return steps
 
 
 @functools.lru_cache(maxsize=64)
@@ -198,9 +263,35 @@ def _load(data_file: Path, mtime: int) -> tuple[Walkthrough, ...]:
     page = data_file.parent.name
     raw_file = yaml.safe_load(data_file.read_text(encoding="utf-8"))
     return tuple(
-        Walkthrough(page, name, raw.get("folder", name), tuple(_step(s, i) for i, s in enumerate(raw["steps"], 1)))
+        Walkthrough(
+            page,
+            name,
+            raw.get("folder", name),
+            _checked(tuple(_step(s, i) for i, s in enumerate(raw["steps"], 1)), f"{data_file.name} {name}"),
+        )
         for name, raw in raw_file.items()
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Venv:
+    """The virtual environment every framework page starts in: the lines that
+    create and activate it on Linux and macOS (which the verification runs)
+    and on Windows (which it names), with the sentences around them."""
+
+    before: str
+    posix: tuple[str, ...]
+    windows: tuple[str, ...]
+    after: str
+
+
+VENV_FILE = SNIPPETS / "venv.yml"
+
+
+def venv() -> Venv:
+    """The shared virtual-environment block, from `snippets/venv.yml`."""
+    raw = yaml.safe_load(VENV_FILE.read_text(encoding="utf-8"))
+    return Venv(raw["before"], tuple(raw["posix"]), tuple(raw["windows"]), raw["after"])
 
 
 def walkthroughs(page: str | None = None) -> list[Walkthrough]:

@@ -19,6 +19,7 @@ Not a test: it only reports. Only loopback traffic.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import re
 import shlex
@@ -35,7 +36,7 @@ import urllib.request
 from pathlib import Path
 
 from guide.paths import ROOT
-from guide.walkthroughs import Step, Walkthrough, walkthroughs
+from guide.walkthroughs import LOGIN, Step, Walkthrough, walkthroughs
 
 
 def terminal() -> dict[str, str]:
@@ -55,7 +56,7 @@ def type_command(line: str, answers: tuple[tuple[str, str], ...], cwd: Path, env
 
         child = pexpect.spawn(line, cwd=str(cwd), env=env, encoding="utf-8", timeout=60)
         for question, answer in answers:
-            child.expect_exact(question)
+            child.expect_exact(question.replace(LOGIN, getpass.getuser()))
             child.sendline(answer)
         child.expect(pexpect.EOF)
         child.close()
@@ -99,7 +100,17 @@ def open_url(url: str, step: Step) -> None:
         error.read()
 
 
-def serve(step: Step, cwd: Path, env: dict[str, str]) -> None:
+def save(w: Walkthrough, step: Step, home: Path) -> None:
+    """Save or paste a step's file, if it has one."""
+    if step.copy:
+        (home / step.copy).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(w.source / step.copy, home / step.copy)
+    if step.edit:
+        paste_over(home / step.edit, w.source / step.edit)
+
+
+def serve(w: Walkthrough, step: Step, home: Path, cwd: Path, env: dict[str, str]) -> None:
+    """Start the server, open each URL once, do what the page does beside it, stop it."""
     assert step.serve and step.port
     server = subprocess.Popen(shlex.split(step.serve.line), cwd=cwd, env=env, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -107,6 +118,10 @@ def serve(step: Step, cwd: Path, env: dict[str, str]) -> None:
         wait_for(step.port, time.monotonic() + 30)
         for visit in step.visits:
             open_url(visit.url, step)
+        for beside in w.beside(step):
+            for command in beside.commands:
+                type_command(command.line, command.answers, cwd, env)
+            save(w, beside, home)
     finally:
         os.killpg(server.pid, signal.SIGINT)
         try:
@@ -116,20 +131,20 @@ def serve(step: Step, cwd: Path, env: dict[str, str]) -> None:
             server.wait()
 
 
-def follow(w: Walkthrough, home: Path, env: dict[str, str]) -> tuple[int, int]:
-    """Do one walkthrough in `home`; (servers started, URLs opened)."""
-    home.mkdir(parents=True)
-    cwd, servers, urls = home, 0, 0
+def follow(w: Walkthrough, base: Path, env: dict[str, str]) -> tuple[int, int]:
+    """Do one walkthrough in `base/<its folder>`; (servers started, URLs opened)."""
+    home = base / w.folder
+    cwd = base if w.makes_its_folder else home  # its first commands make the folder
+    cwd.mkdir(parents=True)
+    servers, urls = 0, 0
     for step in w.steps:
+        if step.while_serving:
+            continue  # done by serve(), while its server runs
         for command in step.commands:
             cwd = type_command(command.line, command.answers, cwd, env)
-        if step.copy:
-            (home / step.copy).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(w.source / step.copy, home / step.copy)
-        if step.edit:
-            paste_over(home / step.edit, w.source / step.edit)
+        save(w, step, home)
         if step.serve:
-            serve(step, cwd, env)
+            serve(w, step, home, cwd, env)
             servers, urls = servers + 1, urls + len(step.visits)
     return servers, urls
 

@@ -36,8 +36,7 @@ from guide.walkthroughs import walkthrough
 W = walkthrough("django.blog")
 SERVE = W.step("serve")
 MODELS = W.source / "myblog/posts/models.py"
-ANSWERS = dict(W.step("superuser").commands[0].answers)
-USERNAME, EMAIL, PASSWORD = ANSWERS["Username"], ANSWERS["Email address"], ANSWERS["Password"]
+USERNAME, EMAIL, PASSWORD, _ = (answer for _, answer in W.step("superuser").commands[0].answers)
 
 FIRST = ("Hello, Django", "The first post, typed into the admin.")
 EDITED = ("Edited: <b>hi</b> & more", "Changed in the admin.")

@@ -8,6 +8,8 @@ on 127.0.0.1 only and stops cleanly on Ctrl-C. These tests check the rest:
   every depth of the tree, in-process and as the reader runs it;
 - traversal: a resource added to the tree is served with no new route, by the
   view registered for its type, and its text is escaped;
+- waitress, started from a folder without `app.py`, stops with the error the
+  page quotes;
 - waitress, started without `--listen`, listens on every interface;
 - `config.scan()` registers `@view_config` views, `config.include()` runs a
   package's `includeme`.
@@ -18,7 +20,10 @@ waitress several.
 
 from __future__ import annotations
 
+import contextlib
+import shlex
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +35,8 @@ from bs4 import BeautifulSoup
 from guide.checks import where
 from guide.clients import Response, client_for, http_get, import_snippet
 from guide.live import LiveServers
-from guide.processes import Server, listening_addresses
+from guide.processes import Server, listening_addresses, port_lock, reader_env
+from guide.reader import COMMAND_TIMEOUT
 from guide.walkthroughs import Command, walkthrough
 
 TRAVERSAL = walkthrough("pyramid.traversal")
@@ -124,6 +130,29 @@ def test_traversal_serves_a_new_resource_without_a_route() -> None:
             f"{context}: after adding resources to the tree, GET {path} gave "
             f"{r.status_int} {r.content_type} {r.text[:300]!r}; expected 200 text/html {body!r}"
         )
+
+
+# --------------------------------------------------------------------------
+# waitress finds `app` in the folder it starts in
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.server
+def test_waitress_needs_the_folder_that_holds_app_py(tmp_path) -> None:
+    """The page's waitress command, started from a folder without `app.py`,
+    stops at once with the error the page quotes (from the folder that holds
+    it, tests/test_walkthroughs.py runs it and opens its URL)."""
+    hello = walkthrough("pyramid.hello")
+    step = hello.step("waitress")
+    context = where(hello, step) + " [from another folder]"
+    with contextlib.closing(port_lock(step.port)):  # should it serve after all, it has the port to itself
+        done = subprocess.run(
+            shlex.split(step.serve.line), cwd=tmp_path, env=reader_env(),
+            capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
+        )
+    assert done.returncode == 1 and "Error: No module named 'app'" in done.stdout + done.stderr, (
+        f"{context}: `{step.serve.line}` exited {done.returncode}: {(done.stdout + done.stderr)[:300]!r}"
+    )
 
 
 # --------------------------------------------------------------------------

@@ -49,3 +49,28 @@ def test_python_markdown_runs_the_extension_by_name() -> None:
     """Any builder that loads `guide.render` as an extension renders the markers."""
     html = markdown.markdown('{{ visit("flask.hello.serve") }}', extensions=["guide.render"])
     assert '<a href="http://127.0.0.1:' in html and "{{" not in html
+
+
+def test_a_visit_says_what_the_reader_sees() -> None:
+    """JSON is called JSON; an HTML answer is quoted as a browser shows it,
+    with its entities decoded; what only a test looks for (a script's
+    address) is not shown; a redirect is named with its status."""
+    fastapi = render.render_marker("visit", "fastapi.items.serve")
+    assert 'JSON that includes `"/items/"`' in fastapi
+    assert "a page that shows `FastAPI - Swagger UI`" in fastapi and "cdn.jsdelivr.net" not in fastapi
+    bottle = render.render_marker("visit", "bottle.service.serve")
+    assert "a page that shows `Not found: '/square/five'`" in bottle and "&#039;" not in bottle
+    assert 'title="HTML source"' in bottle  # the escaped greeting is shown as the source it is
+    django = render.render_marker("visit", "django.blog.serve")
+    assert "It redirects (302) to `/admin/login/?next=/admin/`, which answers with status 200" in django
+
+
+def test_a_transcript_shows_each_prompt_as_printed() -> None:
+    """Prompts appear exactly as the program prints them, the reader's login
+    name as the placeholder the page explains, and secret answers left out."""
+    block = render.render_marker("run", "django.blog.superuser")
+    transcript = block.split('```text title="Among what it prints"\n', 1)[1]
+    assert transcript.startswith(
+        "Username (leave blank to use '<your login name>'): admin\n"
+        "Email address: admin@example.com\nPassword:\nPassword (again):\n"
+    ), transcript

@@ -16,7 +16,7 @@ from pytest_examples import CodeExample, EvalExample, find_examples
 from guide import registry
 from guide.pages import INCLUDE, built, fenced_blocks, included_text, includes, markers, pages
 from guide.paths import DOCS, ROOT, SNIPPETS
-from guide.walkthroughs import Walkthrough, ports, walkthroughs
+from guide.walkthroughs import VENV_FILE, Walkthrough, ports, walkthroughs
 
 PAGES = pages()
 
@@ -69,6 +69,48 @@ def test_highlighted_lines_exist(page: Path) -> None:
                 )
 
 
+BARE_PATH = re.compile(r"[\w.-]+(?:/[\w.-]+)*")
+"""A title that is nothing but a file's path: the block claims to be that whole file."""
+
+
+def titled_includes() -> list[tuple[Path, str, str]]:
+    """`(page, title, include target)` of every code block that is one include."""
+    found = []
+    for page in PAGES:
+        for info, body in fenced_blocks(page):
+            include, title = INCLUDE.search(body), re.search(r'title="([^"]*)"', info)
+            if include and title:
+                found.append((page, title[1], include["target"]))
+    return found
+
+
+def edited_files() -> set[str]:
+    """The snippets a walkthrough only merges into a generated file (`edit`
+    steps): fragments, never the whole file the reader ends up with."""
+    return {str((w.source / s.edit).relative_to(ROOT)) for w in walkthroughs() for s in w.steps if s.edit}
+
+
+@pytest.mark.parametrize(
+    ("page", "title", "target"), [pytest.param(*t, id=f"{t[0].name}:{t[1]}") for t in titled_includes()]
+)
+def test_a_block_titled_as_a_file_is_the_whole_file(page: Path, title: str, target: str) -> None:
+    """A block titled with nothing but a path shows that whole file: its
+    include names a whole file (no section) whose path ends with the title,
+    and no walkthrough merges it into a larger one. A fragment says what to
+    do with it: its title starts with "Add" and names the file it goes into."""
+    path, _, section = target.partition(":")
+    fragment = bool(section) or path in edited_files()
+    where = f"{page.name}: the block titled {title!r} ({target})"
+    if BARE_PATH.fullmatch(title):
+        assert not fragment, f"{where} is titled as a whole file but holds part of one"
+        assert path.endswith("/" + title), f"{where} is titled as a file it does not show"
+    elif path in edited_files():
+        into = title.rpartition(" ")[2]
+        assert title.startswith("Add ") and BARE_PATH.fullmatch(into) and path.endswith("/" + into), (
+            f"{where}: a fragment the reader merges into a file is titled \"Add … <that file>\""
+        )
+
+
 def test_every_snippet_is_on_a_page() -> None:
     """Every file in snippets/ is shown: Python files by an include, walkthrough
     data by the markers that render each step with commands or URLs."""
@@ -78,7 +120,7 @@ def test_every_snippet_is_on_a_page() -> None:
         if path.is_dir():
             continue
         rel = str(path.relative_to(ROOT))
-        if path.name == "walkthroughs.yml":
+        if path.name == "walkthroughs.yml" or path == VENV_FILE:  # data the markers render
             continue
         if rel not in shown:
             missing.append(rel)
@@ -112,6 +154,17 @@ def test_framework_page_opens_with_its_verified_box(key: str) -> None:
     lines = (DOCS / f"{key}.md").read_text().split("\n")
     box = f'{{{{ verified("{key}") }}}}'
     assert lines[0].startswith("# ") and box in lines[1:3], f"docs/{key}.md: put {box} under the title"
+
+
+@pytest.mark.parametrize("key", list(registry.frameworks()))
+def test_framework_page_starts_in_a_virtual_environment(key: str) -> None:
+    """Each framework page shows the shared virtual-environment block once,
+    before the first command it asks the reader to type."""
+    text = re.sub(r"^```.*?^```", "", (DOCS / f"{key}.md").read_text(), flags=re.M | re.S)
+    block, first_command = text.find("{{ venv() }}"), text.find("{{ run(")
+    assert text.count("{{ venv() }}") == 1 and 0 <= block < first_command, (
+        f"docs/{key}.md: show {{{{ venv() }}}} once, before its first {{{{ run(...) }}}}"
+    )
 
 
 def test_every_snippet_is_run() -> None:

@@ -32,6 +32,7 @@ SERVE = W.step("serve")
 SNIPPET = W.snippet(SERVE)
 CONTEXT = where(W, SERVE)
 HOME, WS = SERVE.visits
+CLIENT = W.step("client")
 """The page's two URLs: the delayed page and the WebSocket echo."""
 REQUESTS = 10
 """Requests sent at once; one after another they would take 10 × the delay."""
@@ -142,6 +143,20 @@ class TestInProcess(AsyncHTTPTestCase):
         assert tuple(received) == WS.receive, (
             f"{CONTEXT} [in-process]: {WS.url} sent {list(WS.send)}, received "
             f"{received!r}, page says {list(WS.receive)!r}"
+        )
+
+    @gen_test
+    async def test_client_prints_what_the_page_shows(self) -> None:
+        """The page's client.py, talking to this server, prints exactly the
+        lines the page shows (tests/test_walkthroughs.py runs it against the
+        real server, as the page says, in a second terminal)."""
+        client = import_snippet(W.source / "client.py")
+        printed: list[str] = []  # the client's prints only: the server shares this process
+        client.print = lambda *values: printed.append(" ".join(map(str, values)))
+        await client.main(self.ws_url())
+        expected = [line for command in CLIENT.commands for line in command.output]
+        assert printed == expected, (
+            f"{where(W, CLIENT)} [in-process]: client.py printed {printed}, page says {expected}"
         )
 
 

@@ -10,6 +10,7 @@ every endpoint bad input and expect a polite answer.
 from __future__ import annotations
 
 import html
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,12 @@ from guide.checks import (
     markup_problems,
     where,
 )
-from guide.clients import HTTPClient, client_for
+from guide.clients import HTTPClient, Response, client_for
 from guide.live import LiveServers
-from guide.processes import listening_addresses
-from guide.reader import Reader, visit_live
-from guide.walkthroughs import Command, Step, Walkthrough, walkthroughs
+from guide.processes import listening_addresses, reader_env
+from guide.reader import COMMAND_TIMEOUT, Reader, visit_live
+from guide.walkthroughs import Command, Step, Visit, Walkthrough, venv, walkthroughs
+from guide.walkthroughs import _load as load_walkthroughs
 
 WALKTHROUGHS = walkthroughs()
 SERVES = [(w, s) for w in WALKTHROUGHS for s in w.servers]
@@ -100,6 +102,20 @@ def test_as_reader(w: Walkthrough, step: Step, live: LiveServers) -> None:
         client.close()
 
 
+BESIDE = [pytest.param(w, s, id=f"{w.id}.{s.id}") for w, s in SERVES if w.beside(s)]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("w", "step"), BESIDE)
+def test_beside_the_server(w: Walkthrough, step: Step, live: LiveServers) -> None:
+    """What the page runs in a second terminal while this server is up (a
+    client that talks to it) prints what the page shows. Its own server: a
+    client may change what the server holds."""
+    with live.fresh(f"{w.id}.{step.id}") as (reader, _server):
+        for beside in w.beside(step):
+            reader.do(beside)
+
+
 @pytest.mark.server
 @pytest.mark.stops
 @pytest.mark.parametrize(("w", "step"), serve_params())
@@ -129,3 +145,76 @@ def test_the_markup_check_catches_each_payload(kind: str) -> None:
     assert any(caught.values()), f"the {kind} payload {sent!r} is caught on no careless page"
     escaped = f"<p title='{html.escape(sent)}'>Hello, {html.escape(sent)}!</p>"
     assert markup_problems(escaped, sent) == [], f"{kind}: an escaped page was flagged"
+
+
+def test_virtual_environment(tmp_path: Path) -> None:
+    """The block every framework page opens with, typed as a reader types it:
+    its Linux and macOS lines in one shell, in an empty folder. In that shell,
+    `python` is then the new environment's own, so `pip install` installs into
+    it, and `deactivate` ends it, as the block's sentences say."""
+    lines = venv().posix
+    probes = [
+        'echo "python=$(command -v python)"',
+        "echo \"prefix=$(python -c 'import sys; print(sys.prefix)')\"",
+        'echo "pip=$(python -m pip --version)"',
+        "deactivate",
+        'echo "after=$(command -v python)"',
+    ]
+    done = subprocess.run(
+        ["bash", "-e", "-c", "\n".join([*lines, *probes])],
+        cwd=tmp_path, env=reader_env(), capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
+    )
+    assert done.returncode == 0, f"snippets/venv.yml: the block exited {done.returncode}:\n{done.stderr}"
+    seen = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    env = tmp_path / ".venv"
+    assert seen.get("python") == str(env / "bin" / "python"), f"after activating, python is {seen}"
+    assert seen.get("prefix") == str(env), f"after activating, python runs in {seen.get('prefix')}"
+    assert f"from {env}/" in seen.get("pip", ""), f"after activating, pip is {seen.get('pip')}"
+    assert seen.get("after") != str(env / "bin" / "python"), "deactivate left the environment active"
+
+
+# --------------------------------------------------------------------------
+# What the check of one URL holds a page to, on answers made up for it
+# --------------------------------------------------------------------------
+
+
+def test_a_redirect_is_checked_and_must_be_named() -> None:
+    """A URL that answers with a redirect must say so, with its status and
+    target; one that names a redirect must get exactly that one."""
+    login = Response(200, "text/html", "<title>Log in</title>", redirects=((302, "/login/"),))
+    with pytest.raises(AssertionError, match=r"it redirects \(302 to '/login/'\); the page does not say so"):
+        check_visit(login, Visit("http://x/admin/"), "page")
+    named = Visit("http://x/admin/", redirect_status=302, redirects_to="/login/")
+    check_visit(login, named, "page")
+    with pytest.raises(AssertionError, match=r"page says a 301 redirect to '/login/'"):
+        check_visit(login, Visit("http://x/admin/", redirect_status=301, redirects_to="/login/"), "page")
+    with pytest.raises(AssertionError, match="first answer not a redirect"):
+        check_visit(Response(200, "text/html", "<title>Log in</title>"), named, "page")
+
+
+def test_html_the_page_shows_is_what_a_browser_shows() -> None:
+    """`contains` of an HTML answer is its source and, decoded, its visible
+    text; `source_contains` is only its source."""
+    page = '<p>Not found: &#039;/x&#039;</p><script src="https://cdn.example/ui.js"></script>'
+    answer = Response(404, "text/html", page)
+    html_visit = {"url": "http://x/x", "status": 404, "content_type": "text/html"}
+    check_visit(answer, Visit(**html_visit, contains=("Not found: &#039;/x&#039;",)), "page")
+    check_visit(answer, Visit(**html_visit, source_contains=("cdn.example/ui.js",)), "page")
+    with pytest.raises(AssertionError, match="a browser does not show 'cdn.example/ui.js'"):
+        check_visit(answer, Visit(**html_visit, contains=("cdn.example/ui.js",)), "page")
+
+
+def test_a_step_beside_a_server_directly_follows_it(tmp_path: Path) -> None:
+    """A client step (`while_serving`) must come right after the server it
+    talks to, or after other steps beside that server."""
+    data = tmp_path / "walkthroughs.yml"
+    data.write_text(
+        "w:\n  steps:\n"
+        "    - {id: serve, serve: python app.py, port: 1}\n"
+        "    - {copy: client.py}\n"
+        "    - {run: python client.py, while_serving: serve}\n"
+    )
+    with pytest.raises(ValueError, match="'step-3' runs while 'serve' serves, but it does not directly follow"):
+        load_walkthroughs(data, 0)
+    data.write_text(data.read_text().replace("{copy: client.py}", "{copy: client.py, while_serving: serve}"))
+    assert [s.while_serving for s in load_walkthroughs(data, 1)[0].steps] == [None, "serve", "serve"]

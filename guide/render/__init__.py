@@ -38,6 +38,7 @@ RENDERERS: dict[str, Callable[..., str]] = {
     "run": walkthrough.run,
     "visit": walkthrough.visit,
     "port": walkthrough.port,
+    "venv": walkthrough.venv_block,
     "verified": verified.box,
     "lines": lines.table,
     "features": features.table,

@@ -4,6 +4,7 @@
 {{ run("flask.hello.serve") }}     the commands of a step, and what they print
 {{ visit("flask.hello.serve") }}   the URLs a serve step names, with their answers
 {{ port("flask.hello.serve") }}    the port a serve step listens on, inside a sentence
+{{ venv() }}                       the virtual environment every framework page starts in
 ```
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from guide.walkthroughs import Visit, step
+from guide.walkthroughs import LOGIN, LOGIN_SHOWN, Visit, shown, step, venv
 
 
 def run(ref: str) -> str:
@@ -21,12 +22,13 @@ def run(ref: str) -> str:
     if not commands:
         raise ValueError(f'{{{{ run("{ref}") }}}}: that step types no command')
     lines = "\n".join(c.line for c in commands)
-    out = [f'```bash title="Terminal"\n{lines}\n```']
+    terminal = "A second terminal, while the server runs" if s.while_serving else "Terminal"
+    out = [f'```bash title="{terminal}"\n{lines}\n```']
     transcript = []
     for c in commands:
         for question, answer in c.answers:
-            shown = "" if answer in c.secret else answer
-            transcript.append(f"{question}: {shown}".rstrip())
+            typed = "" if answer in c.secret else answer
+            transcript.append(f"{question.replace(LOGIN, LOGIN_SHOWN)}{typed}".rstrip())
         transcript.extend(c.output)
     if transcript:
         body = "\n".join(transcript)
@@ -40,6 +42,21 @@ def visit(ref: str) -> str:
     if not s.visits:
         raise ValueError(f'{{{{ visit("{ref}") }}}}: that step has no URLs to visit')
     return "\n".join(_item(v) for v in s.visits)
+
+
+def venv_block() -> str:
+    """The virtual environment, shown once on every framework page: the
+    Linux and macOS lines the verification runs, the Windows ones it names."""
+    v = venv()
+    return (
+        f"{v.before}\n\n"
+        f'=== "Linux and macOS"\n\n    ```bash title="Terminal"\n'
+        + "".join(f"    {line}\n" for line in v.posix)
+        + '    ```\n\n=== "Windows"\n\n'
+        + '    ```bat title="Command Prompt or PowerShell (not run by this guide\'s checks)"\n'
+        + "".join(f"    {line}\n" for line in v.windows)
+        + f"    ```\n\n{v.after}\n"
+    )
 
 
 def port(ref: str) -> str:
@@ -60,15 +77,33 @@ def _item(v: Visit) -> str:
             "text", "\n".join(v.receive), 'title="Messages received"'
         )
     kind = f", `{v.content_type.split(';')[0]}`" if v.content_type else ""
-    head += f" (status {v.status}{kind})"
+    if v.redirects_to is not None:
+        head += (
+            f". It redirects ({v.redirect_status}) to `{v.redirects_to}`, which answers"
+            f" with status {v.status}{kind}"
+        )
+    else:
+        head += f" (status {v.status}{kind})"
     if v.json is not None:
         return f"{head}:\n\n" + _nested("json", json.dumps(v.json, indent=2, ensure_ascii=False)) + "\n"
     if v.body is not None:
-        return f"{head}:\n\n" + _nested("text", v.body) + "\n"
+        # HTML whose source differs from what a browser displays is labelled as source.
+        title = 'title="HTML source"' if v.is_html and shown(v.body) != v.body else ""
+        return f"{head}:\n\n" + _nested("text", v.body, title) + "\n"
     if v.contains:
-        quoted = ", ".join(f"`{c}`" for c in v.contains)
-        return f"{head}: a page that includes {quoted}"
+        if v.is_html:
+            quoted = ", ".join(_code(shown(c)) for c in v.contains)
+            return f"{head}: a page that shows {quoted}"
+        what = "JSON" if "json" in (v.content_type or "") else "an answer"
+        return f"{head}: {what} that includes " + ", ".join(_code(c) for c in v.contains)
     return head
+
+
+def _code(text: str) -> str:
+    """Inline code for any text, backticks in it included."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _nested(lang: str, text: str, options: str = "") -> str:
