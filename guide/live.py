@@ -33,11 +33,15 @@ class Stopped:
     command: str
     returncode: int | None
     output: str
+    """Everything it printed, from its start."""
+    at_the_end: str
+    """What it printed from the moment Ctrl-C was pressed (a shared server has
+    answered many tests' requests before, and may have logged their errors)."""
 
     @property
     def clean(self) -> bool:
-        """Exit code 0 and no traceback: what a reader expects from Ctrl-C."""
-        return self.returncode == 0 and "Traceback" not in self.output
+        """Exit code 0 and no traceback on the way out: what a reader expects from Ctrl-C."""
+        return self.returncode == 0 and "Traceback" not in self.at_the_end
 
 
 @dataclasses.dataclass
@@ -74,8 +78,10 @@ class _Following:
             return None
         server, ref = self.server, f"{self.w.id}.{self.step.id}"
         self.server = None
+        before = len(server.lines)
         self.running.close()
-        return Stopped(ref, server.command.line, server.returncode, server.output)
+        return Stopped(ref, server.command.line, server.returncode, server.output,
+                       "\n".join(server.lines[before:]))
 
 
 class LiveServers:

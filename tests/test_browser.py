@@ -128,8 +128,9 @@ def test_search_finds_tornado_for_websocket(page: Any) -> None:
     page.goto(page.base + "/")
     page.locator("input.md-search__input").click()
     page.keyboard.type("websocket")
+    # Results come while the word is typed: wait for those of the whole word.
+    page.locator("a.md-search-result__link[href$='?h=websocket']").first.wait_for()
     first = page.locator("a.md-search-result__link").first
-    first.wait_for()
     assert "/tornado/" in first.get_attribute("href"), first.get_attribute("href")
 
 

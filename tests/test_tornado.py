@@ -218,6 +218,6 @@ def test_websocket_open_and_close_are_printed_as_reader(ref: str, live: LiveServ
 def test_ctrl_c_prints_server_stopped_as_reader(ref: str, live: LiveServers) -> None:
     """Ctrl+C stops the server with the short message the page shows."""
     stopped = live.stop(ref)
-    assert "Server stopped" in stopped.output, (
-        f"{CONTEXT} [as the reader runs it]: after Ctrl+C it printed:\n{stopped.output}"
+    assert "Server stopped" in stopped.at_the_end, (
+        f"{CONTEXT} [as the reader runs it]: after Ctrl+C it printed:\n{stopped.at_the_end}"
     )

@@ -124,7 +124,7 @@ def test_ctrl_c_stops_it_cleanly(w: Walkthrough, step: Step, live: LiveServers) 
     stopped = live.stop(f"{w.id}.{step.id}")
     assert stopped.clean, (
         f"{where(w, step)} [as the reader runs it]: Ctrl-C ended `{stopped.command}` with exit code "
-        f"{stopped.returncode}:\n{stopped.output[-2000:]}"
+        f"{stopped.returncode}:\n{stopped.at_the_end[-2000:]}"
     )
 
 
