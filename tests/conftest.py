@@ -46,19 +46,36 @@ def reader(tmp_path: Path) -> Iterator[Callable[[Walkthrough], Reader]]:
     kill_all()
 
 
-def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
-                build: Callable[[Path], subprocess.CompletedProcess[str]]) -> Path:
-    """A site built once per run, shared by every xdist worker through a file lock."""
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """`make(path)`, done once per run: the first xdist worker to ask does it,
+    under a file lock; the others wait for it and get the same path."""
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     out = shared / name
     with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (out / "index.html").exists():
-            result = build(out)
-            if result.returncode != 0:
-                pytest.fail(f"{name}: the strict build failed:\n{builders.problems(result)}", pytrace=False)
+        if not (shared / f"{name}.done").exists():
+            make(out)
+            (shared / f"{name}.done").touch()
     return out
+
+
+def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+                build: Callable[[Path], subprocess.CompletedProcess[str]]) -> Path:
+    """A site built once per run, shared by every xdist worker."""
+
+    def make(out: Path) -> None:
+        result = build(out)
+        if result.returncode != 0:
+            pytest.fail(f"{name}: the strict build failed:\n{builders.problems(result)}", pytrace=False)
+
+    return once_per_run(tmp_path_factory, name, make)
+
+
+@pytest.fixture(scope="session")
+def run_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[Path], None]], Path]:
+    """`run_once(name, make)`: `make(path)` once per run, whichever worker asks first."""
+    return lambda name, make: once_per_run(tmp_path_factory, name, make)
 
 
 @pytest.fixture(scope="session")

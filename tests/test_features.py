@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import collections
 import datetime
-import fcntl
 import json
-import os
 import re
 import subprocess
 import sys
 import sysconfig
 import tempfile
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -68,11 +67,17 @@ print(json.dumps({d.canonical_name: [r.name for r in d.iter_dependencies()] for 
 of `pip show` (markers evaluated by pip's vendored packaging, no extras)."""
 
 
-@pytest.fixture(scope="module")
-def pip_requires() -> dict[str, set[str]]:
-    """What pip says each installed distribution requires, by canonical name."""
-    out = subprocess.run([sys.executable, "-c", PIP_READS], capture_output=True, text=True, check=True)
-    return {name: {canonicalize_name(r) for r in reqs} for name, reqs in json.loads(out.stdout).items()}
+@pytest.fixture(scope="session")
+def pip_requires(run_once: Callable[[str, Callable[[Path], None]], Path]) -> dict[str, set[str]]:
+    """What pip says each installed distribution requires, by canonical name
+    (asked once per run: pip takes seconds to read them all)."""
+
+    def ask(path: Path) -> None:
+        out = subprocess.run([sys.executable, "-c", PIP_READS], capture_output=True, text=True, check=True)
+        path.write_text(out.stdout)
+
+    found = json.loads(run_once("pip-requires.json", ask).read_text())
+    return {name: {canonicalize_name(r) for r in reqs} for name, reqs in found.items()}
 
 
 @pytest.mark.parametrize("fw", FRAMEWORKS)
@@ -236,17 +241,14 @@ def try_every_cell(to: Path) -> dict[Env, dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def tried(tmp_path_factory: pytest.TempPathFactory) -> dict[Env, dict[str, Any]]:
+def tried(run_once: Callable[[str, Callable[[Path], None]], Path]) -> dict[Env, dict[str, Any]]:
     """Every cell tried once per run: the first xdist worker to ask runs the
     probes and writes their reports; the others wait for them and read them."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    saved = shared / "feature-probes.json"
-    with open(shared / "feature-probes.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not saved.exists():
-            reports = try_every_cell(Path(tempfile.mkdtemp(prefix="clean-", dir=shared)))
-            saved.write_text(json.dumps([[fw, list(needs), report] for (fw, needs), report in reports.items()]))
+    def probe(saved: Path) -> None:
+        reports = try_every_cell(Path(tempfile.mkdtemp(prefix="clean-", dir=saved.parent)))
+        saved.write_text(json.dumps([[fw, list(needs), report] for (fw, needs), report in reports.items()]))
+
+    saved = run_once("feature-probes.json", probe)
     return {(fw, tuple(needs)): report for fw, needs, report in json.loads(saved.read_text())}
 
 
