@@ -87,14 +87,18 @@ class Step:
 class Walkthrough:
     """What a reader does on one page, from an empty folder: `steps` in order.
 
-    `page` names both the page (`docs/<page>.md`) and the snippet folder
-    (`snippets/<page>/`); `name` is the walkthrough's key in its YAML file.
+    `page` names the snippet folder (`snippets/<page>/`) and the page that
+    shows the walkthrough (`docs/<page>.md`), unless its entry in the YAML
+    file names another page with `page:` (`shown_on`): each Compare
+    walkthrough has a page of its own. `name` is the walkthrough's key in
+    its YAML file.
     """
 
     page: str
     name: str
     folder: str
     steps: tuple[Step, ...]
+    shown_on: str = ""
 
     @property
     def id(self) -> str:
@@ -104,7 +108,7 @@ class Walkthrough:
     @property
     def page_file(self) -> str:
         """The page that shows this walkthrough, relative to the repo root."""
-        return f"{DOCS.name}/{self.page}.md"
+        return f"{DOCS.name}/{self.shown_on or self.page}.md"
 
     @property
     def framework(self) -> str:
@@ -190,7 +194,13 @@ def _load(data_file: Path, mtime: int) -> tuple[Walkthrough, ...]:
     page = data_file.parent.name
     raw_file = yaml.safe_load(data_file.read_text(encoding="utf-8"))
     return tuple(
-        Walkthrough(page, name, raw.get("folder", name), tuple(_step(s, i) for i, s in enumerate(raw["steps"], 1)))
+        Walkthrough(
+            page,
+            name,
+            raw.get("folder", name),
+            tuple(_step(s, i) for i, s in enumerate(raw["steps"], 1)),
+            shown_on=raw.get("page", ""),
+        )
         for name, raw in raw_file.items()
     )
 

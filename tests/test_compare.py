@@ -20,15 +20,19 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guide import registry
 from guide.checks import where
 from guide.clients import Client, HTTPClient, Response, open_client
-from guide.paths import ROOT
+from guide.pages import markers
+from guide.paths import DOCS, ROOT
+from guide.render import features, render
 from guide.walkthroughs import Walkthrough, walkthroughs
 
 IMPLEMENTATIONS = walkthroughs("compare")
@@ -533,16 +537,17 @@ def test_generated_paths(w: Walkthrough) -> None:
 # The page
 # --------------------------------------------------------------------------
 
-PAGE = ROOT / "docs" / "compare.md"
+PAGE = DOCS / "compare.md"
 TAB_SET = re.compile(r'^=== "(?P<label>[^"]+)"\n(?P<body>(?:\n|    .*\n)*)', re.MULTILINE)
+TYPED_COUNT = re.compile(r"\*\*\d+ lines")
 
 
-def tab_sets() -> list[list[tuple[str, str]]]:
+def tab_sets(page: Path = PAGE) -> list[list[tuple[str, str]]]:
     """The page's tab sets, each a list of (label, body); a set is a run of
     tabs with nothing between them but blank lines."""
     sets: list[list[tuple[str, str]]] = []
     end = -1
-    text = PAGE.read_text()
+    text = page.read_text()
     for m in TAB_SET.finditer(text):
         if m.start() != end:
             sets.append([])
@@ -552,30 +557,56 @@ def tab_sets() -> list[list[tuple[str, str]]]:
 
 
 def test_page_tabs_are_linked() -> None:
-    """Every tab set on the page has one tab per implementation, with the same
-    labels in the same order, so Material's linked tabs switch them together."""
+    """Every tab set on the page has one tab per implementation, labelled with
+    its framework's name, in the same order, so Material's linked tabs switch
+    them together."""
     sets = tab_sets()
-    assert len(sets) >= 3, f"{PAGE.name}: expected tab sets for code, dev and prod; found {len(sets)}"
-    first = [label for label, _ in sets[0]]
-    assert len(first) == len(IMPLEMENTATIONS), (
-        f"{PAGE.name}: the code tabs are {first}; walkthroughs.yml has {[w.name for w in IMPLEMENTATIONS]}"
-    )
-    for tabs in sets[1:]:
-        assert [label for label, _ in tabs] == first, f"{PAGE.name}: tab labels {[lb for lb, _ in tabs]} differ from {first}"
+    assert len(sets) >= 2, f"{PAGE.name}: expected tab sets for the versions and their commands; found {len(sets)}"
+    names = [registry.framework(w.framework).name for w in IMPLEMENTATIONS]
+    for tabs in sets:
+        labels = [label for label, _ in tabs]
+        assert sorted(labels) == sorted(names) and labels == [lb for lb, _ in sets[0]], (
+            f"{PAGE.name}: tab labels {labels}; walkthroughs.yml has {names}, and every set the first's order"
+        )
+
+
+@pytest.mark.parametrize("w", impl_params())
+def test_each_version_has_a_page_of_its_own(w: Walkthrough) -> None:
+    """Each Items API is shown on its own page (its walkthrough's `page:`),
+    which the Compare page's tab for that framework links to."""
+    page = ROOT / w.page_file
+    assert page != PAGE and page.is_file(), f"{w.id}: shown on {w.page_file}, which is not a page of its own"
+    name = registry.framework(w.framework).name
+    tab = dict(tab_sets()[0])[name]
+    assert f"]({page.name})" in tab, f"{PAGE.name}: the {name} tab does not link to {page.name}"
 
 
 @pytest.mark.parametrize("w", impl_params())
 def test_page_line_counts(w: Walkthrough) -> None:
-    """The code tab of each implementation states the file's line count."""
-    target = f"snippets/compare/{w.folder}/app.py"
-    path = ROOT / target
-    for _, body in tab_sets()[0]:
-        if f'--8<-- "{target}"' in body:
-            stated = re.search(r"\*\*(\d+) lines\.\*\*", body)
-            actual = len(path.read_text().splitlines())
-            assert stated and int(stated[1]) == actual, (
-                f"{PAGE.name}: the tab showing {target} says "
-                f"{stated[0] if stated else 'no line count'}; the file has {actual} lines"
-            )
-            return
-    raise AssertionError(f"{PAGE.name}: no code tab includes {target}")
+    """The line counts are the feature matrix's (non-blank lines,
+    `guide.render.features.lines`): rendered by the `lines` marker of the
+    framework each one describes, on its own page and in its Compare tab,
+    never typed."""
+    key, name = w.framework, registry.framework(w.framework).name
+    page = ROOT / w.page_file
+    counted = {arg for kind, arg in markers(page) if kind == "lines"}
+    assert counted == {key}, f'{w.page_file} counts the lines of {sorted(counted)}: use {{{{ lines("{key}") }}}}'
+    assert f'{{{{ lines("{key}") }}}}' in dict(tab_sets()[0])[name], (
+        f'{PAGE.name}: the {name} tab should state its line count with {{{{ lines("{key}") }}}}'
+    )
+    for shown in (PAGE, page):
+        typed = TYPED_COUNT.findall(shown.read_text())
+        assert not typed, f"{shown.name} types line counts {typed}; use the lines marker"
+    rendered = render(page.read_text())
+    assert f"**{features.lines(key)} lines**" in rendered, f"{w.page_file} does not show {features.lines(key)} lines"
+
+
+def test_home_page_links_each_items_api() -> None:
+    """Each row of the home page's "How to choose" table links "Its Items API"
+    to the page of that row's framework's Items API."""
+    home = (DOCS / "index.md").read_text()
+    rows = re.findall(r"^\|.*?\]\((?P<page>\w+)\.md\).*\[Its Items API\]\((?P<target>[^)]+)\)", home, re.MULTILINE)
+    assert sorted(page for page, _ in rows) == sorted(registry.frameworks()), f"index.md: Items API links in rows {rows}"
+    for key, target in rows:
+        expected = Path(registry.framework(key).items_walkthrough().page_file).name
+        assert target == expected, f"index.md: the {key} row's Items API link goes to {target}, not {expected}"

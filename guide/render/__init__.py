@@ -27,7 +27,7 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-from guide.render import features, layout, performance, verified, walkthrough
+from guide.render import compare, features, layout, performance, verified, walkthrough
 
 MARKER = re.compile(r"""\{\{ (?P<name>[a-z_]+)\((?:(?P<q>["'])(?P<arg>[^"']*)(?P=q))?\) \}\}""")
 """`{{ name("argument") }}` or `{{ name() }}`."""
@@ -42,6 +42,7 @@ RENDERERS: dict[str, Callable[..., str]] = {
     "features": features.table,
     "perf": performance.figure,
     "layout": layout.tree,
+    "lines": compare.lines,
 }
 """Every marker a page may use, by name."""
 
