@@ -18,16 +18,17 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guide import registry
+from guide import compare, registry
 from guide.checks import where
 from guide.clients import Client, HTTPClient, Response, open_client
 from guide.pages import markers
@@ -72,8 +73,11 @@ class Checked:
                 f"{where}: status {r.status}; the contract allows no 5xx but 507: {r.text[:300]!r}"
             )
         if r.status == 204:
-            if r.text:
-                raise AssertionError(f"{where}: 204 with a body {r.text[:200]!r}; it must be empty")
+            if r.text or "content-type" in r.headers:
+                raise AssertionError(
+                    f"{where}: 204 with a body {r.text[:200]!r} and Content-Type "
+                    f"{r.headers.get('content-type')!r}; it has neither"
+                )
             return r
         if r.content_type.split(";")[0].strip().lower() != "application/json":
             raise AssertionError(
@@ -87,6 +91,11 @@ class Checked:
             isinstance(data, dict) and set(data) == {"error"} and isinstance(data["error"], str) and data["error"]
         ):
             raise AssertionError(f'{where}: error body {data!r}, contract says {{"error": "<words>"}}')
+        if r.status >= 400 and data["error"] not in error_texts(r.status, path, body):
+            raise AssertionError(
+                f"{where}: {r.status} says {data['error'][:200]!r}; the contract's {r.status} says "
+                f"{sorted(error_texts(r.status, path, body))}"
+            )
         return r
 
     def get(self, path: str) -> Response:
@@ -98,6 +107,26 @@ class Checked:
 
     def delete(self, item_id: int | str) -> Response:
         return self.call("DELETE", f"/items/{item_id}")
+
+
+def error_texts(status: int, path: str, body: bytes | None) -> set[str]:
+    """What the contract's errors of this status say to this request: `{id}`
+    is the rest of the path after /items/, or the body's id."""
+    ids: set[object] = set()
+    if path.startswith("/items/"):
+        segment = unquote(path.split("?")[0].removeprefix("/items/"))
+        ids.add(segment)
+        if segment.isascii() and segment.strip().lstrip("+-").isdigit() and len(segment) < 4000:
+            ids.add(int(segment))  # as the app read it: /items/007 is item 7
+    with contextlib.suppress(ValueError, TypeError, KeyError, RecursionError):
+        ids.add(json.loads(body or b"")["id"])
+    return {e.says(i) for e in compare.errors().values() if e.status == status for i in ids or {None}}
+
+
+def says(r: Response, key: str, item_id: object = None) -> None:
+    """The answer is the contract's error `key`, in its words."""
+    e = compare.error(key)
+    expect(r, e.status, {"error": e.says(item_id)})
 
 
 def expect(r: Response, status: int | set[int], json_body: object = None) -> None:
@@ -165,6 +194,8 @@ def check_missing_and_malformed_ids(c: Checked) -> None:
 
     5000 digits is past Python's limit for int(); over HTTP the id has 4000,
     since gunicorn answers a request line over 4094 bytes itself (414, HTML)."""
+    says(c.get("/items/999"), "not-found", 999)
+    says(c.delete(999), "not-found", 999)
     huge = "9" * (5000 if c.in_process else 4000)
     for segment in ["999", "0", str(MAX_ID), str(MAX_ID + 1), "abc", "-1", "1.5", huge, "9" * 3000, quote("Zoë-東京-😀"), quote("<script>alert(1)</script>")]:
         expect(c.get(f"/items/{segment}"), 404)
@@ -233,11 +264,81 @@ def check_names_returned_exactly(c: Checked) -> None:
     expect(c.delete(120), 204)
 
 
-def check_json_content_type_with_charset(c: Checked) -> None:
-    """`application/json; charset=utf-8` is JSON."""
-    item = {"id": 8, "name": "Drill"}
-    expect(c.post(json.dumps(item).encode(), {"Content-Type": "application/json; charset=utf-8"}), 201, item)
-    expect(c.delete(8), 204)
+ITEM = {"id": 8, "name": "Zoë"}
+CHARSETS: list[tuple[str, bytes, str, set[int]]] = [
+    ("charset=utf-8", json.dumps(ITEM).encode(), "application/json; charset=utf-8", {201}),
+    ("upper case", json.dumps(ITEM).encode(), "APPLICATION/JSON; CHARSET=UTF-8", {201}),
+    ("no space", json.dumps(ITEM).encode(), "application/json;charset=utf-8", {201}),
+    ("UTF-8 sent as latin-1", json.dumps(ITEM, ensure_ascii=False).encode(), "application/json; charset=latin-1", {201}),
+    ("UTF-8 sent as UTF-16", json.dumps(ITEM, ensure_ascii=False).encode(), "application/json; charset=utf-16", {201}),
+    ("an unknown charset", json.dumps(ITEM, ensure_ascii=False).encode(), "application/json; charset=klingon", {201}),
+    ("latin-1 bytes", json.dumps(ITEM, ensure_ascii=False).encode("latin-1"), "application/json; charset=latin-1", {422}),
+    # JSON parsers recognise these by their first bytes; the contract leaves them open.
+    ("UTF-16", json.dumps(ITEM, ensure_ascii=False).encode("utf-16"), "application/json; charset=utf-16", {201, 422}),
+    ("a byte-order mark", json.dumps(ITEM, ensure_ascii=False).encode("utf-8-sig"), "application/json", {201, 422}),
+]
+"""`application/json` bodies whose charset parameter says one thing and
+whose bytes say another: the body is read as UTF-8, whatever the parameter."""
+
+
+def check_json_charsets(c: Checked) -> None:
+    """A charset on `application/json` changes nothing: UTF-8 is read as
+    UTF-8 (the name comes back exactly), anything else is not valid JSON."""
+    for what, body, content_type, statuses in CHARSETS:
+        r = c.post(body, {"Content-Type": content_type})
+        try:
+            expect(r, statuses)
+            if r.status == 201:
+                expect(r, 201, ITEM)
+                expect(c.delete(ITEM["id"]), 204)
+            else:
+                says(r, "bad-json")
+        except AssertionError as error:
+            raise AssertionError(f"{what}: {error}") from None
+    expect(c.get("/items"), 200, SEED)
+
+
+MULTIPART = (
+    b'--x\r\nContent-Disposition: form-data; name="id"\r\n\r\n9\r\n'
+    b'--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nSaw\r\n--x--\r\n'
+)
+OTHER_TYPES: list[tuple[str, bytes, str]] = [
+    ("multipart/form-data", MULTIPART, "multipart/form-data; boundary=x"),
+    ("multipart/form-data without a boundary", MULTIPART, "multipart/form-data"),
+    ("malformed multipart/form-data", b"--x\r\nno headers, no end", "multipart/form-data; boundary=x"),
+    ("a form", b"id=9&name=Saw", "application/x-www-form-urlencoded"),
+    ("a malformed form", b"%%%=&&=%zz", "application/x-www-form-urlencoded"),
+    ("text/plain", json.dumps(ITEM).encode(), "text/plain"),
+    ("text/plain in UTF-16", json.dumps(ITEM).encode("utf-16"), "text/plain; charset=utf-16"),
+    ("XML", b"<item><id>9</id></item>", "application/xml"),
+    ("a JSON suffix", json.dumps(ITEM).encode(), "application/problem+json"),
+    ("a longer name", json.dumps(ITEM).encode(), "application/jsonx"),
+    ("JSON as a parameter", json.dumps(ITEM).encode(), "text/plain; type=application/json"),
+    ("no subtype", json.dumps(ITEM).encode(), "json"),
+    ("an empty Content-Type", json.dumps(ITEM).encode(), ""),
+]
+"""Bodies that are not `application/json`, well-formed and not."""
+
+
+def check_other_content_types(c: Checked) -> None:
+    """POST refuses a body of any other type with 415; every other request
+    ignores its body, whatever its type and however malformed, and answers
+    as it would without one."""
+    for what, body, content_type in OTHER_TYPES:
+        h = {"Content-Type": content_type}
+        try:
+            says(c.post(body, h), "not-json-type")
+            expect(c.call("GET", "/items", body, h), 200, SEED)
+            expect(c.call("GET", "/items/1", body, h), 200, SEED[0])
+            says(c.call("DELETE", "/items/999", body, h), "not-found", 999)
+            with created(c, {"id": 10, "name": "Saw"}):
+                expect(c.call("DELETE", "/items/10", body, h), 204)
+            says(c.call("PUT", "/items", body, h), "method")
+            says(c.call("PATCH", "/items/1", body, h), "method")
+            says(c.call("GET", "/nope", body, h), "no-path")
+        except AssertionError as error:
+            raise AssertionError(f"{what} ({content_type!r}): {error}") from None
+    expect(c.get("/items"), 200, SEED)
 
 
 def _too_long() -> bytes:
@@ -246,47 +347,56 @@ def _too_long() -> bytes:
     return body
 
 
-BAD_BODIES: list[tuple[str, bytes, dict | None, int]] = [
-    ("no content type", b'{"id": 9, "name": "x"}', {}, 415),
-    ("text/plain", b'{"id": 9, "name": "x"}', {"Content-Type": "text/plain"}, 415),
-    ("a form", b"id=9&name=x", {"Content-Type": "application/x-www-form-urlencoded"}, 415),
-    ("over the size limit", _too_long(), JSON, 413),
-    ("malformed JSON", b'{"id": 9, "name": "x"', JSON, 422),
-    ("an empty body", b"", JSON, 422),
-    ("not UTF-8", b'{"id": 9, "name": "\xff"}', JSON, 422),
-    ("a list", b'[{"id": 9, "name": "x"}]', JSON, 422),
-    ("a string", b'"Hammer"', JSON, 422),
-    ("null", b"null", JSON, 422),
-    ("a missing name", b'{"id": 9}', JSON, 422),
-    ("a missing id", b'{"name": "x"}', JSON, 422),
-    ("an empty object", b"{}", JSON, 422),
-    ("an extra field", b'{"id": 9, "name": "x", "price": 3}', JSON, 422),
-    ("a boolean id", b'{"id": true, "name": "x"}', JSON, 422),
-    ("a string id", b'{"id": "9", "name": "x"}', JSON, 422),
-    ("a fractional id", b'{"id": 9.5, "name": "x"}', JSON, 422),
-    ("a float id", b'{"id": 9.0, "name": "x"}', JSON, 422),
-    ("a null id", b'{"id": null, "name": "x"}', JSON, 422),
-    ("id 0", b'{"id": 0, "name": "x"}', JSON, 422),
-    ("a negative id", b'{"id": -9, "name": "x"}', JSON, 422),
-    ("an id over 2147483647", b'{"id": 2147483648, "name": "x"}', JSON, 422),
-    ("an id of 900 digits", b'{"id": ' + b"9" * 900 + b', "name": "x"}', JSON, 422),
-    ("an id of NaN", b'{"id": NaN, "name": "x"}', JSON, 422),
-    ("an empty name", b'{"id": 9, "name": ""}', JSON, 422),
-    ("a name of 101 characters", json.dumps({"id": 9, "name": "é" * 101}).encode(), JSON, 422),
-    ("a numeric name", b'{"id": 9, "name": 9}', JSON, 422),
-    ("a null name", b'{"id": 9, "name": null}', JSON, 422),
-    ("a list as name", b'{"id": 9, "name": ["x"]}', JSON, 422),
-    ("a duplicate id", b'{"id": 1, "name": "Another hammer"}', JSON, 409),
+BAD_BODIES: list[tuple[str, bytes, dict | None, str | set[str]]] = [
+    ("no content type", b'{"id": 9, "name": "x"}', {}, "not-json-type"),
+    ("text/plain", b'{"id": 9, "name": "x"}', {"Content-Type": "text/plain"}, "not-json-type"),
+    ("a form", b"id=9&name=x", {"Content-Type": "application/x-www-form-urlencoded"}, "not-json-type"),
+    ("over the size limit", _too_long(), JSON, "too-long"),
+    ("malformed JSON", b'{"id": 9, "name": "x"', JSON, "bad-json"),
+    ("an empty body", b"", JSON, "bad-json"),
+    ("not UTF-8", b'{"id": 9, "name": "\xff"}', JSON, "bad-json"),
+    ("a list", b'[{"id": 9, "name": "x"}]', JSON, "not-object"),
+    ("a string", b'"Hammer"', JSON, "not-object"),
+    ("null", b"null", JSON, "not-object"),
+    ("a number", b"9", JSON, "not-object"),
+    ("a missing name", b'{"id": 9}', JSON, "missing-field"),
+    ("a missing id", b'{"name": "x"}', JSON, "missing-field"),
+    ("an empty object", b"{}", JSON, "missing-field"),
+    ("an extra field", b'{"id": 9, "name": "x", "price": 3}', JSON, "extra-field"),
+    ("a boolean id", b'{"id": true, "name": "x"}', JSON, "bad-id"),
+    ("a string id", b'{"id": "9", "name": "x"}', JSON, "bad-id"),
+    ("a fractional id", b'{"id": 9.5, "name": "x"}', JSON, "bad-id"),
+    ("a float id", b'{"id": 9.0, "name": "x"}', JSON, "bad-id"),
+    ("a null id", b'{"id": null, "name": "x"}', JSON, "bad-id"),
+    ("id 0", b'{"id": 0, "name": "x"}', JSON, "bad-id"),
+    ("a negative id", b'{"id": -9, "name": "x"}', JSON, "bad-id"),
+    ("an id over 2147483647", b'{"id": 2147483648, "name": "x"}', JSON, "bad-id"),
+    ("an id of 900 digits", b'{"id": ' + b"9" * 900 + b', "name": "x"}', JSON, "bad-id"),
+    # NaN is not JSON, but Python's json module reads it as a float.
+    ("an id of NaN", b'{"id": NaN, "name": "x"}', JSON, {"bad-json", "bad-id"}),
+    ("an empty name", b'{"id": 9, "name": ""}', JSON, "bad-name"),
+    ("a name of 101 characters", json.dumps({"id": 9, "name": "é" * 101}).encode(), JSON, "bad-name"),
+    ("a numeric name", b'{"id": 9, "name": 9}', JSON, "bad-name"),
+    ("a null name", b'{"id": 9, "name": null}', JSON, "bad-name"),
+    ("a list as name", b'{"id": 9, "name": ["x"]}', JSON, "bad-name"),
+    ("a duplicate id", b'{"id": 1, "name": "Another hammer"}', JSON, "duplicate"),
 ]
-"""Each with one fault, and the status the contract gives it."""
+"""Each with one fault, and the error of the contract it gets (or one of those)."""
 
 
 def check_bad_bodies(c: Checked) -> None:
-    """Every bad body gets its status and a JSON error; nothing is stored."""
-    for what, body, headers, status in BAD_BODIES:
+    """Every bad body gets its status and its error, in the contract's words;
+    nothing is stored."""
+    for what, body, headers, keys in BAD_BODIES:
+        expected = [compare.error(k) for k in ({keys} if isinstance(keys, str) else keys)]
         r = c.post(body, headers)
+        item_id = json.loads(body)["id"] if keys == "duplicate" else None
         try:
-            expect(r, status)
+            expect(r, {e.status for e in expected})
+            said = r.json()["error"]
+            assert said in {e.says(item_id) for e in expected}, (
+                f"{r.where}: says {said!r}, the contract says {[e.says(item_id) for e in expected]}"  # type: ignore[attr-defined]
+            )
         except AssertionError as error:
             raise AssertionError(f"{what}: {error}") from None
     expect(c.get("/items"), 200, SEED)
@@ -312,7 +422,8 @@ CHECKS: list[Callable[[Checked], None]] = [
     check_create_read_delete,
     check_sorted_by_id,
     check_names_returned_exactly,
-    check_json_content_type_with_charset,
+    check_json_charsets,
+    check_other_content_types,
     check_bad_bodies,
     check_store_is_bounded,
 ]
@@ -391,19 +502,79 @@ def check_concurrent_writes(c: Checked, base_url: str) -> None:
     expect(c.get("/items"), 200, SEED)
 
 
+def test_the_server_table_covers_every_server() -> None:
+    """Each serve step of the Compare walkthroughs runs exactly one server of
+    the table, which states its answer to every malformed request, and says
+    `app` only where the request has an answer of the app's."""
+    steps = sorted(f"{w.id}.{s.id}" for w in IMPLEMENTATIONS for s in w.servers)
+    listed = sorted(ref for server in compare.servers().values() for ref in server.runs)
+    assert listed == steps, f"{compare.DATA.name}: the servers run {listed}; the walkthroughs serve {steps}"
+    for server in compare.servers().values():
+        assert set(server.answers) == set(compare.malformed()), f"{server.key}: answers {sorted(server.answers)}"
+        for key, answer in server.answers.items():
+            assert not answer.app or compare.malformed()[key].app, f"{server.key} passes {key} on, which has no `app`"
+
+
+def send_raw(port: int, data: bytes) -> tuple[int | None, str, bytes]:
+    """Send bytes over a raw socket; the answer's status (None when it has
+    no status line), content type and body."""
+    received = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        while chunk := sock.recv(65536):
+            received += chunk
+    if not received.startswith(b"HTTP/"):
+        return None, "", received
+    head, _, body = received.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers.get("content-type", ""), body
+
+
+def body_kind(content_type: str, body: bytes) -> str:
+    """`html`, `text` or `empty`, as the table of server answers says it."""
+    if not body:
+        return "empty"
+    html = body.lstrip()[:14].lower().startswith((b"<!doctype html", b"<html"))
+    return "html" if html and content_type.split(";")[0] in ("", "text/html") else "text"
+
+
+def check_server_answers(w: Walkthrough, step_id: str, port: int) -> None:
+    """Each malformed request gets the answer the table of server answers
+    states for the server this step runs: its own (status and kind of
+    body), or the app's, which is held to the contract."""
+    server = compare.server_of(f"{w.id}.{step_id}")
+    problems = []
+    for key, request in compare.malformed().items():
+        want = server.answers[key]
+        status, content_type, body = send_raw(port, request.raw)
+        if want.app:
+            text = body.decode(errors="replace")
+            ok = status == request.app and content_type.split(";")[0] == "application/json"
+            if ok and status >= 400:
+                ok = json.loads(text).get("error") in error_texts(status, request.path, request.body)
+        else:
+            ok = (status, body_kind(content_type, body)) == (want.status, want.kind)
+        if not ok:
+            problems.append(f"{request.what}: got {status} {content_type!r} {body[:80]!r}; the table says {want}")
+    assert not problems, f"{where(w, w.step(step_id))} ({server.name}):\n" + "\n".join(problems)
+
+
 @pytest.mark.server
 @pytest.mark.parametrize("w", impl_params())
 def test_contract_over_http(w: Walkthrough, reader) -> None:
     """The whole contract against each server the page starts (development
-    and production), over real HTTP; concurrent writes against the
-    production server (Bottle's development server takes five waiting
-    connections and resets the rest)."""
+    and production), over real HTTP; the server's own answers to malformed
+    requests, over a raw socket; concurrent writes against the production
+    server (Bottle's development server takes five waiting connections and
+    resets the rest)."""
     for step, server in reader(w).follow():
         client = HTTPClient(server.base_url)
         try:
             c = Checked(client, where(w, step) + " [over HTTP]", in_process=False)
             for check in CHECKS:
                 check(c)
+            check_server_answers(w, step.id, server.port)
             if step.id == "prod":
                 check_concurrent_writes(c, server.base_url)
         finally:

@@ -43,6 +43,8 @@ RENDERERS: dict[str, Callable[..., str]] = {
     "perf": performance.figure,
     "layout": layout.tree,
     "lines": compare.lines,
+    "contract_errors": compare.contract_errors,
+    "server_answers": compare.server_answers,
 }
 """Every marker a page may use, by name."""
 

@@ -1,0 +1,147 @@
+"""The Compare section's data, from `guide/compare.yml`: what each error of
+the Items API contract says, and what each HTTP server the Compare pages
+start answers to malformed requests before the app sees them.
+`docs/compare.md` renders it (`guide.render.compare`) and
+`tests/test_compare.py` holds every implementation and server to it, so the
+page and the tests cannot disagree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA = Path(__file__).with_name("compare.yml")
+
+
+@dataclasses.dataclass(frozen=True)
+class Error:
+    """One error of the contract: its status, when it is sent, and its text,
+    where `{id}` stands for the id as the request gives it."""
+
+    key: str
+    status: int
+    when: str
+    text: str
+
+    def says(self, item_id: object = None) -> str:
+        """The text, with the request's id filled in."""
+        return self.text.format(id=item_id)
+
+
+@dataclasses.dataclass(frozen=True)
+class Malformed:
+    """A malformed request, as raw bytes, and what the app answers if it
+    reaches it (`app`, a status; None if no server passes it on)."""
+
+    key: str
+    what: str
+    raw: bytes
+    app: int | None = None
+
+    @property
+    def path(self) -> str:
+        return self.raw.split(b" ")[1].decode() if self.raw.count(b" ") >= 2 else ""
+
+    @property
+    def body(self) -> bytes:
+        return self.raw.partition(b"\r\n\r\n")[2]
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """How a server answers a malformed request: `app` (it passes it on), or
+    its own `status` (None: no status line) with a body of `kind` (`html`,
+    `text` or `empty`)."""
+
+    app: bool
+    status: int | None = None
+    kind: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Answer:
+        """`app`, `html only` (no status line), or `<status> <kind>`: `400 html`."""
+        if text == "app":
+            return cls(app=True)
+        if text == "html only":
+            return cls(app=False, status=None, kind="html")
+        status, kind = text.split()
+        return cls(app=False, status=int(status), kind=kind)
+
+    def __str__(self) -> str:
+        """As the page shows it."""
+        if self.app:
+            return "the app"
+        kind = {"html": "HTML", "text": "plain text", "empty": "no body"}[self.kind]
+        return f"{self.status}, {kind}" if self.status else f"{kind}, no status line"
+
+
+@dataclasses.dataclass(frozen=True)
+class Server:
+    """An HTTP server a Compare page starts: which serve steps run it
+    (`compare.flask.dev`), and its answer to each malformed request."""
+
+    key: str
+    name: str
+    runs: tuple[str, ...]
+    answers: dict[str, Answer]
+
+
+@functools.lru_cache(maxsize=8)
+def _load(mtime: int) -> dict[str, Any]:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+
+
+def _data() -> dict[str, Any]:
+    return _load(DATA.stat().st_mtime_ns)
+
+
+def errors() -> dict[str, Error]:
+    """Every error of the contract, by key, in the order the page lists them."""
+    return {key: Error(key=key, **raw) for key, raw in _data()["errors"].items()}
+
+
+def error(key: str) -> Error:
+    """One error by key; a KeyError names the known ones."""
+    try:
+        return errors()[key]
+    except KeyError:
+        raise KeyError(f"no error {key!r} in {DATA.name}; known: {list(errors())}") from None
+
+
+def malformed() -> dict[str, Malformed]:
+    """The malformed requests, by key."""
+    return {
+        key: Malformed(
+            key=key,
+            what=raw["what"],
+            raw=raw["raw"].replace("{9000 ones}", "1" * 9000).encode("latin-1"),
+            app=raw.get("app"),
+        )
+        for key, raw in _data()["malformed"].items()
+    }
+
+
+def servers() -> dict[str, Server]:
+    """Every HTTP server the Compare pages start, by key."""
+    return {
+        key: Server(
+            key=key,
+            name=raw["name"],
+            runs=tuple(raw["runs"]),
+            answers={k: Answer.parse(v) for k, v in raw["answers"].items()},
+        )
+        for key, raw in _data()["servers"].items()
+    }
+
+
+def server_of(step_ref: str) -> Server:
+    """The server a serve step runs, by `page.walkthrough.step`."""
+    for server in servers().values():
+        if step_ref in server.runs:
+            return server
+    raise KeyError(f"{DATA.name} names no server that runs {step_ref}")
