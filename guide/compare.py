@@ -34,9 +34,9 @@ class Error:
 
 
 @dataclasses.dataclass(frozen=True)
-class Malformed:
-    """A malformed request, as raw bytes, and what the app answers if it
-    reaches it (`app`, a status; None if no server passes it on)."""
+class RawRequest:
+    """A request sent over a raw socket (most are malformed), and the status
+    the app answers if one reaches it (`app`; None if no server passes it on)."""
 
     key: str
     what: str
@@ -54,7 +54,7 @@ class Malformed:
 
 @dataclasses.dataclass(frozen=True)
 class Answer:
-    """How a server answers a malformed request: `app` (it passes it on), or
+    """How a server answers a raw request: `app` (it passes it on), or
     its own `status` (None: no status line) with a body of `kind` (`html`,
     `text` or `empty`)."""
 
@@ -83,7 +83,7 @@ class Answer:
 @dataclasses.dataclass(frozen=True)
 class Server:
     """An HTTP server a Compare page starts: which serve steps run it
-    (`compare.flask.dev`), and its answer to each malformed request."""
+    (`compare.flask.dev`), and its answer to each raw request."""
 
     key: str
     name: str
@@ -113,16 +113,16 @@ def error(key: str) -> Error:
         raise KeyError(f"no error {key!r} in {DATA.name}; known: {list(errors())}") from None
 
 
-def malformed() -> dict[str, Malformed]:
-    """The malformed requests, by key."""
+def raw_requests() -> dict[str, RawRequest]:
+    """The requests sent over a raw socket, by key."""
     return {
-        key: Malformed(
+        key: RawRequest(
             key=key,
             what=raw["what"],
             raw=raw["raw"].replace("{9000 ones}", "1" * 9000).encode("latin-1"),
             app=raw.get("app"),
         )
-        for key, raw in _data()["malformed"].items()
+        for key, raw in _data()["raw_requests"].items()
     }
 
 

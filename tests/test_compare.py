@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,9 +31,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guide import compare, registry
+from guide import compare, django_project, registry
 from guide.checks import where
-from guide.clients import Client, HTTPClient, Response, open_client
+from guide.clients import Client, HTTPClient, Response, app_of, import_snippet, open_client
 from guide.pages import markers
 from guide.paths import DOCS, ROOT
 from guide.render import features, render
@@ -504,15 +507,15 @@ def check_concurrent_writes(c: Checked, base_url: str) -> None:
 
 def test_the_server_table_covers_every_server() -> None:
     """Each serve step of the Compare walkthroughs runs exactly one server of
-    the table, which states its answer to every malformed request, and says
+    the table, which states its answer to every raw request, and says
     `app` only where the request has an answer of the app's."""
     steps = sorted(f"{w.id}.{s.id}" for w in IMPLEMENTATIONS for s in w.servers)
     listed = sorted(ref for server in compare.servers().values() for ref in server.runs)
     assert listed == steps, f"{compare.DATA.name}: the servers run {listed}; the walkthroughs serve {steps}"
     for server in compare.servers().values():
-        assert set(server.answers) == set(compare.malformed()), f"{server.key}: answers {sorted(server.answers)}"
+        assert set(server.answers) == set(compare.raw_requests()), f"{server.key}: answers {sorted(server.answers)}"
         for key, answer in server.answers.items():
-            assert not answer.app or compare.malformed()[key].app, f"{server.key} passes {key} on, which has no `app`"
+            assert not answer.app or compare.raw_requests()[key].app, f"{server.key} passes {key} on, which has no `app`"
 
 
 def send_raw(port: int, data: bytes) -> tuple[int | None, str, bytes]:
@@ -528,6 +531,13 @@ def send_raw(port: int, data: bytes) -> tuple[int | None, str, bytes]:
     head, _, body = received.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    if headers.get("transfer-encoding") == "chunked":
+        chunks, rest = [], body
+        while (size := int(rest.split(b"\r\n", 1)[0], 16)) > 0:
+            rest = rest.split(b"\r\n", 1)[1]
+            chunks.append(rest[:size])
+            rest = rest[size + 2 :]
+        body = b"".join(chunks)
     return int(lines[0].split()[1]), headers.get("content-type", ""), body
 
 
@@ -540,12 +550,12 @@ def body_kind(content_type: str, body: bytes) -> str:
 
 
 def check_server_answers(w: Walkthrough, step_id: str, port: int) -> None:
-    """Each malformed request gets the answer the table of server answers
-    states for the server this step runs: its own (status and kind of
+    """Each raw request gets the answer the table of server answers states
+    for the server this step runs: its own (status and kind of
     body), or the app's, which is held to the contract."""
     server = compare.server_of(f"{w.id}.{step_id}")
     problems = []
-    for key, request in compare.malformed().items():
+    for key, request in compare.raw_requests().items():
         want = server.answers[key]
         status, content_type, body = send_raw(port, request.raw)
         if want.app:
@@ -562,12 +572,13 @@ def check_server_answers(w: Walkthrough, step_id: str, port: int) -> None:
 
 @pytest.mark.server
 @pytest.mark.parametrize("w", impl_params())
-def test_contract_over_http(w: Walkthrough, reader) -> None:
+def test_contract_over_http(w: Walkthrough, reader, tmp_path: Path) -> None:
     """The whole contract against each server the page starts (development
-    and production), over real HTTP; the server's own answers to malformed
-    requests, over a raw socket; concurrent writes against the production
-    server (Bottle's development server takes five waiting connections and
-    resets the rest)."""
+    and production), over real HTTP; the server's own answers to raw
+    requests, most of them malformed; against the production server,
+    concurrent writes (Bottle's development server takes five waiting
+    connections and resets the rest) and, last, since it leaves the store
+    changed, Schemathesis with FastAPI's published schema."""
     for step, server in reader(w).follow():
         client = HTTPClient(server.base_url)
         try:
@@ -577,8 +588,144 @@ def test_contract_over_http(w: Walkthrough, reader) -> None:
             check_server_answers(w, step.id, server.port)
             if step.id == "prod":
                 check_concurrent_writes(c, server.base_url)
+                check_with_schemathesis(w, server.base_url, tmp_path / "schemathesis")
         finally:
             client.close()
+
+
+# --------------------------------------------------------------------------
+# The schema FastAPI publishes, and Schemathesis holding all seven to it
+# --------------------------------------------------------------------------
+
+SCHEMATHESIS = ROOT / "tests" / "schemathesis.toml"
+"""Every setting of the Schemathesis runs: seed, examples, checks, and the
+statuses the contract adds to its positive and negative data checks."""
+OPERATIONS = {
+    ("get", "/items"): {"200"},
+    ("post", "/items"): {"201", "409", "413", "415", "422", "507"},
+    ("get", "/items/{item_id}"): {"200", "404"},
+    ("delete", "/items/{item_id}"): {"204", "404"},
+}
+"""Each operation of the contract, and every status it answers."""
+
+
+def published_schema() -> dict:
+    """The OpenAPI schema FastAPI's version publishes (/openapi.json, which /docs shows)."""
+    fastapi = next(w for w in IMPLEMENTATIONS if w.framework == "fastapi")
+    return app_of(fastapi, fastapi.step("prod")).openapi()
+
+
+def test_fastapi_documents_what_it_answers() -> None:
+    """FastAPI's /docs tells the truth: each operation lists every status the
+    contract gives it, each error with the `{"error": "..."}` body the app
+    sends, a 204 with no body; in OpenAPI 3.0, where 1.0 is not an integer."""
+    schema = published_schema()
+    where = "snippets/compare/fastapi/app.py: /openapi.json"
+    assert schema["openapi"].startswith("3.0."), f"{where} is OpenAPI {schema['openapi']}"
+    documented = {(m, p): set(op["responses"]) for p, ops in schema["paths"].items() for m, op in ops.items()}
+    assert documented == OPERATIONS, f"{where} documents {documented}; the contract answers {OPERATIONS}"
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["error"] and error["properties"]["error"]["type"] == "string", error
+    for (method, path), statuses in OPERATIONS.items():
+        for status in statuses:
+            content = schema["paths"][path][method]["responses"][status].get("content")
+            if status == "204":
+                assert not content, f"{where}: {method.upper()} {path} documents a body for its 204"
+            elif int(status) >= 400:
+                ref = content["application/json"]["schema"]["$ref"]
+                assert ref == "#/components/schemas/Error", f"{where}: {method.upper()} {path} {status} is {ref}"
+
+
+def schemathesis_failures(schema) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
+    """Run Schemathesis's engine (what `st run` runs) over a loaded schema:
+    how many cases it generated, and each failure with its curl command."""
+    from schemathesis.engine import Status, events, from_schema
+
+    cases, found = 0, []
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            cases += len(event.recorder.cases)
+            for nodes in event.recorder.checks.values():
+                for node in nodes:
+                    if node.status == Status.FAILURE and node.failure_info:
+                        failure = node.failure_info.failure
+                        found.append(f"{node.name}: {failure.title}: {failure.message} ({node.failure_info.code_sample})")
+        elif isinstance(event, (events.NonFatalError, events.FatalError)):
+            found.append(f"error: {event.info}")  # type: ignore[union-attr]
+    return cases, sorted(set(found))
+
+
+@contextlib.contextmanager
+def schemathesis_target(w: Walkthrough) -> Iterator[dict]:
+    """How Schemathesis reaches an app in-process: the WSGI or ASGI app
+    itself, Django's inside its own settings, or Tornado's on the loopback
+    port of its in-process test server."""
+    step = w.servers[0]
+    kind = registry.framework_of(w).client
+    if kind == "tornado":
+        client = open_client(w, step)
+        try:
+            yield {"base_url": f"http://127.0.0.1:{client.port}"}  # type: ignore[attr-defined]
+        finally:
+            client.close()  # type: ignore[attr-defined]
+        return
+    if kind != "django":
+        yield {"app": app_of(w, step)}
+        return
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import override_settings
+
+    django_project.setup()
+    overrides = django_project.own_settings(import_snippet(w.snippet(step)))
+    with override_settings(**overrides):
+        handler = WSGIHandler()  # its middleware, the file's own (none)
+
+    def app(environ: dict, start_response: Callable) -> list[bytes]:
+        with override_settings(**overrides):
+            return list(handler(environ, start_response))
+
+    yield {"app": app}
+
+
+@pytest.mark.parametrize("w", impl_params())
+def test_schemathesis_in_process(w: Walkthrough) -> None:
+    """Schemathesis, every check and every phase, against each app
+    in-process, with FastAPI's published schema: no answer it does not
+    document, no valid item refused, no invalid one taken, no 5xx."""
+    import schemathesis
+    from schemathesis.config import SchemathesisConfig
+
+    schema = schemathesis.openapi.from_dict(published_schema(), config=SchemathesisConfig.from_path(SCHEMATHESIS))
+    with schemathesis_target(w) as target:
+        if "app" in target:
+            schema.app = target["app"]
+        else:
+            schema.config.update(base_url=target["base_url"])
+        cases, failures = schemathesis_failures(schema)
+    context = f"{where(w, w.servers[0])} [Schemathesis in-process]"
+    assert cases, f"{context}: generated no case"
+    assert not failures, f"{context}: {len(failures)} failures in {cases} cases:\n" + "\n".join(failures[:20])
+
+
+def check_with_schemathesis(w: Walkthrough, base_url: str, tmp: Path) -> None:
+    """`st run`, Schemathesis's own command, against a production server
+    with FastAPI's published schema: for FastAPI's, read from the server
+    itself. It writes nothing outside `tmp`."""
+    tmp.mkdir()
+    if w.framework == "fastapi":
+        location = base_url + "/openapi.json"
+    else:
+        (tmp / "openapi.json").write_text(json.dumps(published_schema()))
+        location = "openapi.json"
+    command = [str(Path(sys.executable).with_name("st")), "--config-file", str(SCHEMATHESIS),
+               "run", location, "--url", base_url, "--no-color"]
+    done = subprocess.run(command, cwd=tmp, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(tmp / "hypothesis")})
+    context = f"{where(w, w.step('prod'))} [Schemathesis over HTTP]"
+    generated = re.search(r"(\d+) generated", done.stdout)
+    assert done.returncode == 0 and generated and int(generated[1]), (
+        f"{context}: `{' '.join(command[1:])}` exited {done.returncode}:\n{done.stdout[-5000:]}{done.stderr[-2000:]}"
+    )
 
 
 # --------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def contract_errors() -> str:
 
 def server_answers() -> str:
     """Each server the Compare pages start, and its answer to each malformed request."""
-    requests = compare.malformed()
+    requests = compare.raw_requests()
     rows = [
         "| Server | " + " | ".join(r.what[0].upper() + r.what[1:] for r in requests.values()) + " |",
         "|---|" + "---|" * len(requests),

@@ -36,10 +36,15 @@ def key(item_id):
 
 
 @cherrypy.tools.register("before_request_body")
-def any_case_media_type():
-    """json_in matches media types exactly; APPLICATION/JSON is JSON too."""
-    media_type = cherrypy.request.body.content_type
-    media_type.value = media_type.value.lower()
+def json_body():
+    """Before json_in: APPLICATION/JSON is JSON too (json_in matches media
+    types exactly), and a POST with no Content-Length has an empty body, as
+    HTTP says (CherryPy would answer 411, Length Required)."""
+    request = cherrypy.request
+    request.body.content_type.value = request.body.content_type.value.lower()
+    if "Content-Length" not in request.headers and "Transfer-Encoding" not in request.headers:
+        request.headers["Content-Length"] = "0"
+        request.body.length = 0
 
 
 def parse_json(entity):
@@ -108,7 +113,7 @@ class Items:
             return sorted(items.values(), key=lambda i: i["id"])
 
     @cherrypy.config(**{"request.process_request_body": True})
-    @cherrypy.tools.any_case_media_type()
+    @cherrypy.tools.json_body()
     @cherrypy.tools.json_in(content_type="application/json", processor=parse_json)
     @cherrypy.tools.json_out()
     def POST(self):
