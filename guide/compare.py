@@ -1,6 +1,7 @@
 """The Compare section's data, from `guide/compare.yml`: what each error of
-the Items API contract says, and what each HTTP server the Compare pages
-start answers to malformed requests before the app sees them.
+the Items API contract says, which bad input each framework handles by
+itself and which its file handles in code, and what each HTTP server the
+Compare pages start answers to malformed requests before the app sees them.
 `docs/compare.md` renders it (`guide.render.compare`) and
 `tests/test_compare.py` holds every implementation and server to it, so the
 page and the tests cannot disagree.
@@ -91,6 +92,38 @@ class Server:
     answers: dict[str, Answer]
 
 
+@dataclasses.dataclass(frozen=True)
+class Cell:
+    """One framework's cell of a row of "Who handled the bad input": built
+    in (`note`: with what, if said) or done by the file's code (`note`: what
+    the framework does alone)."""
+
+    built_in: bool
+    note: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Cell:
+        """`built in`, `built in (with what)` or `code (what the framework does alone)`."""
+        kind, _, rest = text.partition(" (")
+        if kind not in ("built in", "code") or (rest and not rest.endswith(")")) or (kind == "code" and not rest):
+            raise ValueError(f"{DATA.name}: a cell is `built in (…)` or `code (…)`, not {text!r}")
+        return cls(built_in=kind == "built in", note=rest[:-1])
+
+    def __str__(self) -> str:
+        return ("built in" if self.built_in else "code") + (f" ({self.note})" if self.note else "")
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """A kind of bad input: as the table says it (`input`), as a note says
+    what was done (`what`), and each framework's cell."""
+
+    key: str
+    input: str
+    what: str
+    cells: dict[str, Cell]
+
+
 @functools.lru_cache(maxsize=8)
 def _load(mtime: int) -> dict[str, Any]:
     return yaml.safe_load(DATA.read_text(encoding="utf-8"))
@@ -145,3 +178,12 @@ def server_of(step_ref: str) -> Server:
         if step_ref in server.runs:
             return server
     raise KeyError(f"{DATA.name} names no server that runs {step_ref}")
+
+
+def handled() -> dict[str, Row]:
+    """The rows of "Who handled the bad input", by key."""
+    rows = {}
+    for key, raw in _data()["handled"].items():
+        cells = {k: Cell.parse(v) for k, v in raw.items() if k not in ("input", "what")}
+        rows[key] = Row(key=key, input=raw["input"], what=raw["what"], cells=cells)
+    return rows

@@ -2,20 +2,26 @@
 
 `docs/compare.md` states one Items API and shows it in seven frameworks. The
 implementations are found in `snippets/compare/walkthroughs.yml` (one
-walkthrough per framework), so an eighth framework is one file and one YAML
-entry. Every check here runs twice: in-process through the framework's own
+walkthrough per framework), so an eighth framework is its file, its YAML
+entry and page, its cells in `guide/compare.yml` and its bare app. Every check here runs twice: in-process through the framework's own
 test client, and over real HTTP against each server the page starts (the
 development command and the production server). On top of the contract:
-many clients writing at once over real HTTP, and generated bodies and paths
-(hypothesis) in-process.
+each server's own answers to raw requests; many clients writing at once over
+real HTTP; generated bodies and paths (hypothesis) in-process; Schemathesis
+with the schema FastAPI's version publishes, in-process and over HTTP; and
+each cell of "Who handled the bad input" tried on the framework alone
+(`tests/bare/`). The contract's error texts, the server answers and that
+table are data (`guide/compare.yml`) the pages render.
 
 Each check leaves the store as it found it (Hammer and Nails), so the checks
-can share one server, or one in-process app, in any order.
+can share one server, or one in-process app, in any order; Schemathesis,
+which does not, runs last on its server, and in-process on an app of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import re
@@ -25,6 +31,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
@@ -33,9 +40,18 @@ from hypothesis import strategies as st
 
 from guide import compare, django_project, registry
 from guide.checks import where
-from guide.clients import Client, HTTPClient, Response, app_of, import_snippet, open_client
+from guide.clients import (
+    CLIENTS,
+    Client,
+    DjangoClient,
+    HTTPClient,
+    Response,
+    app_of,
+    import_snippet,
+    open_client,
+)
 from guide.pages import markers
-from guide.paths import DOCS, ROOT
+from guide.paths import DOCS, ROOT, SNIPPETS
 from guide.render import features, render
 from guide.walkthroughs import Walkthrough, walkthroughs
 
@@ -674,17 +690,25 @@ def schemathesis_target(w: Walkthrough) -> Iterator[dict]:
         return
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import override_settings
+    from django.urls import get_resolver
 
     django_project.setup()
     overrides = django_project.own_settings(import_snippet(w.snippet(step)))
     with override_settings(**overrides):
         handler = WSGIHandler()  # its middleware, the file's own (none)
+        # The store Django's URLconf reaches, shared with the in-process checks.
+        store = get_resolver().urlconf_module.items
+    saved = dict(store)
 
     def app(environ: dict, start_response: Callable) -> list[bytes]:
         with override_settings(**overrides):
             return list(handler(environ, start_response))
 
-    yield {"app": app}
+    try:
+        yield {"app": app}
+    finally:
+        store.clear()
+        store.update(saved)
 
 
 @pytest.mark.parametrize("w", impl_params())
@@ -719,13 +743,204 @@ def check_with_schemathesis(w: Walkthrough, base_url: str, tmp: Path) -> None:
         location = "openapi.json"
     command = [str(Path(sys.executable).with_name("st")), "--config-file", str(SCHEMATHESIS),
                "run", location, "--url", base_url, "--no-color"]
-    done = subprocess.run(command, cwd=tmp, capture_output=True, text=True, timeout=120,
+    done = subprocess.run(command, cwd=tmp, capture_output=True, text=True, timeout=120, check=False,
                           env={**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(tmp / "hypothesis")})
     context = f"{where(w, w.step('prod'))} [Schemathesis over HTTP]"
     generated = re.search(r"(\d+) generated", done.stdout)
     assert done.returncode == 0 and generated and int(generated[1]), (
         f"{context}: `{' '.join(command[1:])}` exited {done.returncode}:\n{done.stdout[-5000:]}{done.stderr[-2000:]}"
     )
+
+
+# --------------------------------------------------------------------------
+# Who handled the bad input: each framework alone (tests/bare/)
+# --------------------------------------------------------------------------
+
+BARE = ROOT / "tests" / "bare"
+
+
+@contextlib.contextmanager
+def bare_client(key: str) -> Iterator[tuple[Client, Any]]:
+    """The framework's own test client around its bare app
+    (`tests/bare/<key>_alone.py`), and the app's module. An exception the
+    app lets out answers 500, as its server would."""
+    kind = registry.framework(key).client
+    if kind == "django":
+        django_project.setup()
+    spec = importlib.util.spec_from_file_location(f"bare_{key}", BARE / f"{key}_alone.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    client = DjangoClient(module) if kind == "django" else CLIENTS[kind](module.app)
+
+    class Answering:
+        def request(self, *args: Any) -> Response:
+            try:
+                return client.request(*args)
+            except Exception as error:  # noqa: BLE001 - WebTest hands on what a WSGI app raises
+                return Response(500, "", repr(error))
+
+    try:
+        yield Answering(), module  # type: ignore[misc]
+    finally:
+        if hasattr(client, "close"):
+            client.close()
+
+
+Outcome = tuple[str | None, str]
+"""What a bare framework did with one request of a probe: the request's
+label (None when the probe sends one), and "" if it answered as the contract
+says, else `takes` (a 2xx) or what it did instead."""
+
+
+def status_outcome(r: Response, expected: int) -> str:
+    return "" if r.status == expected else "takes" if r.status < 300 else f"answers {r.status}"
+
+
+BIG = json.dumps({"id": 9, "name": "😀" * 100}).encode()  # a valid item of 1,200 bytes
+
+
+def probe_ids(c: Client, _: Any) -> list[Outcome]:
+    segments = {"`abc`": "abc", "`-1`": "-1", "5000 digits": "9" * 5000}
+    return [(label, status_outcome(c.request("GET", f"/items/{s}"), 404)) for label, s in segments.items()]
+
+
+def probe_method(c: Client, _: Any) -> list[Outcome]:
+    found: list[Outcome] = []
+    for method, path, allowed in [("PUT", "/items", ALLOWED["/items"]), ("PATCH", "/items/1", ALLOWED["/items/1"])]:
+        r = c.request(method, path, b"{}", JSON)
+        allow = r.headers.get("allow", "")
+        named = {m.strip().upper() for m in allow.split(",") if m.strip()}
+        outcome = (f"answers {r.status}" if r.status != 405 else "sends no `Allow`" if not allow
+                   else "" if allowed <= named and method not in named else f"sends `Allow: {allow}`")
+        found.append((f"`{method} {path}`", outcome))
+    return found
+
+
+def probe_too_long(c: Client, _: Any) -> list[Outcome]:
+    return [(None, status_outcome(c.request("POST", "/items", BIG, JSON), 413))]
+
+
+def probe_not_json_type(c: Client, _: Any) -> list[Outcome]:
+    body = json.dumps({"id": 9, "name": "x"}).encode()
+    types = {"`text/plain`": "text/plain", "multipart": "multipart/form-data; boundary=x",
+             "no type": None, "`+json`": "application/problem+json"}
+    return [(label, status_outcome(c.request("POST", "/items", body, {"Content-Type": t} if t else {}), 415))
+            for label, t in types.items()]
+
+
+def probe_bad_json(c: Client, _: Any) -> list[Outcome]:
+    return [(None, status_outcome(c.request("POST", "/items", b'{"id": 9, "name": "x"', JSON), 422))]
+
+
+def probe_fields(c: Client, _: Any) -> list[Outcome]:
+    bodies = {"a string id": b'{"id": "9", "name": "x"}', "no name": b'{"id": 9}',
+              "an extra field": b'{"id": 9, "name": "x", "price": 3}'}
+    return [(label, status_outcome(c.request("POST", "/items", b, JSON), 422)) for label, b in bodies.items()]
+
+
+def probe_errors(c: Client, _: Any) -> list[Outcome]:
+    r = c.request("GET", "/nope")
+    kind = r.content_type.split(";")[0]
+    if kind == "application/json":
+        data = r.json()
+        good = isinstance(data, dict) and set(data) == {"error"} and isinstance(data["error"], str)
+        return [(None, "" if good else f"answers `{json.dumps(data)}`")]
+    return [(None, {"text/html": "answers in HTML", "text/plain": "answers in plain text"}.get(kind, f"answers {kind}"))]
+
+
+def probe_json_out(c: Client, bare: Any) -> list[Outcome]:
+    def sends(r: Response, data: object) -> bool:
+        with contextlib.suppress(ValueError):
+            return r.content_type.startswith("application/json") and r.json() == data
+        return False
+
+    listed = c.request("GET", "/items")
+    echoed = c.request("POST", "/items", json.dumps(bare.ITEMS[0]).encode(), JSON)
+    return [("a list", "" if sends(listed, bare.ITEMS) else "fails on"),
+            ("an object", "" if sends(echoed, bare.ITEMS[0]) else "fails on")]
+
+
+PROBES: dict[str, Callable[[Client, Any], list[Outcome]]] = {
+    "ids": probe_ids,
+    "method": probe_method,
+    "too-long": probe_too_long,
+    "not-json-type": probe_not_json_type,
+    "bad-json": probe_bad_json,
+    "fields": probe_fields,
+    "errors": probe_errors,
+    "json-out": probe_json_out,
+}
+"""How each row of the table is tried on a bare framework."""
+
+
+def phrase(outcomes: list[Outcome]) -> str:
+    """What the framework did alone, as a cell says it: outcomes grouped,
+    `answers 422 to `abc` and 5000 digits, takes `-1``; "" if it did all
+    that the contract says."""
+    groups: dict[str, list[str]] = {}
+    for label, outcome in outcomes:
+        if outcome:
+            groups.setdefault(outcome, []).append(label or "")
+    parts = []
+    for outcome, labels in groups.items():
+        said = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
+        if not said:
+            parts.append("takes it" if outcome == "takes" else outcome)
+        else:
+            parts.append(f"{outcome} {said}" if outcome in ("takes", "fails on") else f"{outcome} to {said}")
+    return ", ".join(parts)
+
+
+def test_the_table_of_who_handled_what_has_a_probe_per_row() -> None:
+    """Every row of the table is tried, and has a cell for every framework."""
+    rows = compare.handled()
+    assert list(rows) == list(PROBES), f"{compare.DATA.name}: rows {list(rows)}, probes {list(PROBES)}"
+    for row in rows.values():
+        assert list(row.cells) == list(registry.frameworks()), f"{row.key}: cells for {list(row.cells)}"
+
+
+@pytest.mark.parametrize("key", list(registry.frameworks()))
+def test_who_handled_the_bad_input(key: str) -> None:
+    """Each cell of "Who handled the bad input", tried on the framework
+    alone (its bare app, routed and configured as its file is, with none of
+    its code): a `built in` cell holds only if the framework does what the
+    contract says, a `code` cell only if it does not, and its brackets say
+    exactly what it does instead. What a `built in` cell names in backticks
+    is in the framework's file."""
+    source = (SNIPPETS / "compare" / key / "app.py").read_text()
+    problems = []
+    with bare_client(key) as (client, bare):
+        for row in compare.handled().values():
+            cell = row.cells[key]
+            found = phrase(PROBES[row.key](client, bare))
+            said = "" if cell.built_in else cell.note
+            if found != said:
+                problems.append(f"{row.input}: the table says {str(cell)!r}; {key} alone: {found or 'as the contract says'!r}")
+            if cell.built_in:
+                problems += [f"{row.input}: {name} is not in {key}'s file"
+                             for name in re.findall(r"`([^`]+)`", cell.note) if name.split()[-1] not in source]
+    assert not problems, f"{compare.DATA.name} (Who handled the bad input), {key}:\n" + "\n".join(problems)
+
+
+def test_flask_needs_one_rule_per_path() -> None:
+    """Why Flask's file registers one rule per path, as its page says: with
+    a route per method, Werkzeug answers `DELETE /items/<5000 digits>` with
+    405, not 404."""
+    from flask import Flask
+
+    app = Flask("a_route_per_method")
+
+    @app.get("/items/<int:item_id>")
+    def get_item(item_id: int) -> dict:
+        return {}
+
+    @app.delete("/items/<int:item_id>")
+    def delete_item(item_id: int) -> tuple[str, int]:
+        return "", 204
+
+    assert app.test_client().delete("/items/" + "9" * 5000).status_code == 405
 
 
 # --------------------------------------------------------------------------
@@ -897,6 +1112,9 @@ def test_each_version_has_a_page_of_its_own(w: Walkthrough) -> None:
     name = registry.framework(w.framework).name
     tab = dict(tab_sets()[0])[name]
     assert f"]({page.name})" in tab, f"{PAGE.name}: the {name} tab does not link to {page.name}"
+    notes = {arg for kind, arg in markers(page) if kind == "handled"}
+    assert notes == {w.framework}, f'{w.page_file}: show {{{{ handled("{w.framework}") }}}}, not {notes}'
+    assert ("handled", None) in markers(PAGE), f"{PAGE.name}: show the table with {{{{ handled() }}}}"
 
 
 @pytest.mark.parametrize("w", impl_params())

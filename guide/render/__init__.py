@@ -45,6 +45,7 @@ RENDERERS: dict[str, Callable[..., str]] = {
     "lines": compare.lines,
     "contract_errors": compare.contract_errors,
     "server_answers": compare.server_answers,
+    "handled": compare.handled,
 }
 """Every marker a page may use, by name."""
 

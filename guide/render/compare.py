@@ -5,6 +5,8 @@ Items API files:
 {{ lines("flask") }}       the non-blank lines of a framework's Items API, in a sentence
 {{ contract_errors() }}    the table of what each error of the contract says
 {{ server_answers() }}     the table of what each server answers to malformed requests
+{{ handled() }}            the table of who handled the bad input
+{{ handled("flask") }}     one framework's note: what it did, what its file does by hand
 ```
 
 The line count is the feature matrix's (`guide.render.features.lines`), so
@@ -49,7 +51,27 @@ def _serving(server: compare.Server) -> str:
     for ref in server.runs:
         w, s = step(ref)
         steps.setdefault(registry.framework_of(w).name, set()).add(s.id)
-    names = list(steps)
-    said = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    said = _listed(list(steps))
     kinds = set.union(*steps.values())
     return said if kinds == {"dev", "prod"} else f"{said} in {'production' if kinds == {'prod'} else 'development'}"
+
+
+def handled(key: str | None = None) -> str:
+    """The table of who handled each kind of bad input, or one framework's note."""
+    rows = compare.handled().values()
+    names = {k: fw.name for k, fw in registry.frameworks().items()}
+    if key is None:
+        out = ["| Bad input | " + " | ".join(names.values()) + " |", "|---|" + "---|" * len(names)]
+        out += [f"| {row.input} | " + " | ".join(str(row.cells[k]) for k in names) + " |" for row in rows]
+        return "\n".join(out)
+    name = names[key]
+    did = [f"- {row.what}" + (f" ({row.cells[key].note})" if row.cells[key].note else "")
+           for row in rows if row.cells[key].built_in]
+    by_hand = [f"- {row.what} ({row.cells[key].note})" for row in rows if not row.cells[key].built_in]
+    return "\n".join([f"{name} did:", "", *(did or ["- none of these"]), "",
+                      f"By hand (in brackets, what {name} does alone):", "", *(by_hand or ["- nothing"])])
+
+
+def _listed(parts: list[str]) -> str:
+    """`a, b and c`."""
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + (parts[-1] if parts else "")
