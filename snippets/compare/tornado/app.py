@@ -40,10 +40,11 @@ class JsonHandler(tornado.web.RequestHandler):
 
     def write_error(self, status_code, **kwargs):
         # Tornado's own error pages (405, or 500 if a handler fails) as JSON.
+        message = HTTPStatus(status_code).phrase.lower()
         if status_code == 405:
             self.set_header("Allow", ", ".join(self.ALLOWED))
-            return self.send(405, {"error": "method not allowed; see the Allow header"})
-        self.send(status_code, {"error": HTTPStatus(status_code).phrase.lower()})
+            message = "method not allowed; see the Allow header"
+        self.send(status_code, {"error": message})
 
 
 # Tornado parses a form body (multipart/form-data, urlencoded) before a
