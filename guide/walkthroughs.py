@@ -128,14 +128,18 @@ class Step:
 class Walkthrough:
     """What a reader does on one page, from an empty folder: `steps` in order.
 
-    `page` names both the page (`docs/<page>.md`) and the snippet folder
-    (`snippets/<page>/`); `name` is the walkthrough's key in its YAML file.
+    `page` names the snippet folder (`snippets/<page>/`) and the page that
+    shows the walkthrough (`docs/<page>.md`), unless its entry in the YAML
+    file names another page with `page:` (`shown_on`): each Compare
+    walkthrough has a page of its own. `name` is the walkthrough's key in
+    its YAML file.
     """
 
     page: str
     name: str
     folder: str
     steps: tuple[Step, ...]
+    shown_on: str = ""
 
     @property
     def id(self) -> str:
@@ -145,7 +149,7 @@ class Walkthrough:
     @property
     def page_file(self) -> str:
         """The page that shows this walkthrough, relative to the repo root."""
-        return f"{DOCS.name}/{self.page}.md"
+        return f"{DOCS.name}/{self.shown_on or self.page}.md"
 
     @property
     def framework(self) -> str:
@@ -268,6 +272,7 @@ def _load(data_file: Path, mtime: int) -> tuple[Walkthrough, ...]:
             name,
             raw.get("folder", name),
             _checked(tuple(_step(s, i) for i, s in enumerate(raw["steps"], 1)), f"{data_file.name} {name}"),
+            shown_on=raw.get("page", ""),
         )
         for name, raw in raw_file.items()
     )

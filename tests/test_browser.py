@@ -206,11 +206,6 @@ REVEAL = """() => {
   document.head.append(style)
 }"""
 DOM_LIMIT = 2500
-# The Compare page shows seven complete programs (about 1,000 highlighted
-# lines); nearly 5,500 of its elements are Pygments' token spans in them, so it
-# cannot meet DOM_LIMIT without dropping syntax colours or moving the programs
-# to pages of their own. Until that is decided, it may not grow.
-DOM_BUDGET = {"compare": 11000}
 
 
 def address(name: str) -> str:
@@ -280,5 +275,4 @@ def test_page_dom_stays_small(page: Any, name: str) -> None:
     quick to lay out on a phone."""
     page.goto(page.base + address(name), wait_until="load")
     count = page.evaluate("document.getElementsByTagName('*').length")
-    limit = DOM_BUDGET.get(name, DOM_LIMIT)
-    assert count <= limit, f"{address(name)} has {count} elements; at most {limit}"
+    assert count <= DOM_LIMIT, f"{address(name)} has {count} elements; at most {DOM_LIMIT}"

@@ -2,34 +2,59 @@
 
 `docs/compare.md` states one Items API and shows it in seven frameworks. The
 implementations are found in `snippets/compare/walkthroughs.yml` (one
-walkthrough per framework), so an eighth framework is one file and one YAML
-entry. Every check here runs twice: in-process through the framework's own
+walkthrough per framework), so an eighth framework is its file, its YAML
+entry and page, its cells in `guide/compare.yml` and its bare app. Every check here runs twice: in-process through the framework's own
 test client, and over real HTTP against each server the page starts (the
 development command and the production server). On top of the contract:
-many clients writing at once over real HTTP, and generated bodies and paths
-(hypothesis) in-process.
+each server's own answers to raw requests; many clients writing at once over
+real HTTP; generated bodies and paths (hypothesis) in-process; Schemathesis
+with the schema FastAPI's version publishes, in-process and over HTTP; and
+each cell of "Who handled the bad input" tried on the framework alone
+(`tests/bare/`). The contract's error texts, the server answers and that
+table are data (`guide/compare.yml`) the pages render.
 
 Each check leaves the store as it found it (Hammer and Nails), so the checks
-can share one server, or one in-process app, in any order.
+can share one server, or one in-process app, in any order; Schemathesis,
+which does not, runs last on its server, and in-process on an app of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
-from urllib.parse import quote, urlsplit
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from guide import compare, django_project, registry
 from guide.checks import where
-from guide.clients import Client, HTTPClient, Response, open_client
-from guide.paths import ROOT
-from guide.walkthroughs import Walkthrough, walkthroughs
+from guide.clients import (
+    CLIENTS,
+    Client,
+    DjangoClient,
+    HTTPClient,
+    Response,
+    app_of,
+    import_snippet,
+    open_client,
+)
+from guide.live import LiveServers
+from guide.pages import markers
+from guide.paths import DOCS, ROOT, SNIPPETS
+from guide.render import features, render
+from guide.walkthroughs import Step, Walkthrough, walkthroughs
 
 IMPLEMENTATIONS = walkthroughs("compare")
 SEED = [{"id": 1, "name": "Hammer"}, {"id": 2, "name": "Nails"}]
@@ -68,8 +93,11 @@ class Checked:
                 f"{where}: status {r.status}; the contract allows no 5xx but 507: {r.text[:300]!r}"
             )
         if r.status == 204:
-            if r.text:
-                raise AssertionError(f"{where}: 204 with a body {r.text[:200]!r}; it must be empty")
+            if r.text or "content-type" in r.headers:
+                raise AssertionError(
+                    f"{where}: 204 with a body {r.text[:200]!r} and Content-Type "
+                    f"{r.headers.get('content-type')!r}; it has neither"
+                )
             return r
         if r.content_type.split(";")[0].strip().lower() != "application/json":
             raise AssertionError(
@@ -83,6 +111,11 @@ class Checked:
             isinstance(data, dict) and set(data) == {"error"} and isinstance(data["error"], str) and data["error"]
         ):
             raise AssertionError(f'{where}: error body {data!r}, contract says {{"error": "<words>"}}')
+        if r.status >= 400 and data["error"] not in error_texts(r.status, path, body):
+            raise AssertionError(
+                f"{where}: {r.status} says {data['error'][:200]!r}; the contract's {r.status} says "
+                f"{sorted(error_texts(r.status, path, body))}"
+            )
         return r
 
     def get(self, path: str) -> Response:
@@ -94,6 +127,26 @@ class Checked:
 
     def delete(self, item_id: int | str) -> Response:
         return self.call("DELETE", f"/items/{item_id}")
+
+
+def error_texts(status: int, path: str, body: bytes | None) -> set[str]:
+    """What the contract's errors of this status say to this request: `{id}`
+    is the rest of the path after /items/, or the body's id."""
+    ids: set[object] = set()
+    if path.startswith("/items/"):
+        segment = unquote(path.split("?")[0].removeprefix("/items/"))
+        ids.add(segment)
+        if segment.isascii() and segment.strip().lstrip("+-").isdigit() and len(segment) < 4000:
+            ids.add(int(segment))  # as the app read it: /items/007 is item 7
+    with contextlib.suppress(ValueError, TypeError, KeyError, RecursionError):
+        ids.add(json.loads(body or b"")["id"])
+    return {e.says(i) for e in compare.errors().values() if e.status == status for i in ids or {None}}
+
+
+def says(r: Response, key: str, item_id: object = None) -> None:
+    """The answer is the contract's error `key`, in its words."""
+    e = compare.error(key)
+    expect(r, e.status, {"error": e.says(item_id)})
 
 
 def expect(r: Response, status: int | set[int], json_body: object = None) -> None:
@@ -161,6 +214,8 @@ def check_missing_and_malformed_ids(c: Checked) -> None:
 
     5000 digits is past Python's limit for int(); over HTTP the id has 4000,
     since gunicorn answers a request line over 4094 bytes itself (414, HTML)."""
+    says(c.get("/items/999"), "not-found", 999)
+    says(c.delete(999), "not-found", 999)
     huge = "9" * (5000 if c.in_process else 4000)
     for segment in ["999", "0", str(MAX_ID), str(MAX_ID + 1), "abc", "-1", "1.5", huge, "9" * 3000, quote("Zoë-東京-😀"), quote("<script>alert(1)</script>")]:
         expect(c.get(f"/items/{segment}"), 404)
@@ -229,11 +284,88 @@ def check_names_returned_exactly(c: Checked) -> None:
     expect(c.delete(120), 204)
 
 
-def check_json_content_type_with_charset(c: Checked) -> None:
-    """`application/json; charset=utf-8` is JSON."""
-    item = {"id": 8, "name": "Drill"}
-    expect(c.post(json.dumps(item).encode(), {"Content-Type": "application/json; charset=utf-8"}), 201, item)
-    expect(c.delete(8), 204)
+ITEM = {"id": 8, "name": "Zoë"}
+CHARSETS: list[tuple[str, bytes, str, set[int]]] = [
+    ("charset=utf-8", json.dumps(ITEM).encode(), "application/json; charset=utf-8", {201}),
+    ("upper case", json.dumps(ITEM).encode(), "APPLICATION/JSON; CHARSET=UTF-8", {201}),
+    ("no space", json.dumps(ITEM).encode(), "application/json;charset=utf-8", {201}),
+    ("UTF-8 sent as latin-1", json.dumps(ITEM, ensure_ascii=False).encode(), "application/json; charset=latin-1", {201}),
+    ("UTF-8 sent as UTF-16", json.dumps(ITEM, ensure_ascii=False).encode(), "application/json; charset=utf-16", {201}),
+    ("an unknown charset", json.dumps(ITEM, ensure_ascii=False).encode(), "application/json; charset=klingon", {201}),
+    ("latin-1 bytes", json.dumps(ITEM, ensure_ascii=False).encode("latin-1"), "application/json; charset=latin-1", {422}),
+    # JSON parsers recognise these by their first bytes; the contract leaves them open.
+    ("UTF-16", json.dumps(ITEM, ensure_ascii=False).encode("utf-16"), "application/json; charset=utf-16", {201, 422}),
+    ("a byte-order mark", json.dumps(ITEM, ensure_ascii=False).encode("utf-8-sig"), "application/json", {201, 422}),
+]
+"""`application/json` bodies whose charset parameter says one thing and
+whose bytes say another: the body is read as UTF-8, whatever the parameter."""
+
+
+def check_json_charsets(c: Checked) -> None:
+    """A charset on `application/json` changes nothing: UTF-8 is read as
+    UTF-8 (the name comes back exactly), anything else is not valid JSON."""
+    for what, body, content_type, statuses in CHARSETS:
+        r = c.post(body, {"Content-Type": content_type})
+        try:
+            expect(r, statuses)
+            if r.status == 201:
+                expect(r, 201, ITEM)
+                expect(c.delete(ITEM["id"]), 204)
+            else:
+                says(r, "bad-json")
+        except AssertionError as error:
+            raise AssertionError(f"{what}: {error}") from None
+    expect(c.get("/items"), 200, SEED)
+
+
+MULTIPART = (
+    b'--x\r\nContent-Disposition: form-data; name="id"\r\n\r\n9\r\n'
+    b'--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nSaw\r\n--x--\r\n'
+)
+OTHER_TYPES: list[tuple[str, bytes, str]] = [
+    ("multipart/form-data", MULTIPART, "multipart/form-data; boundary=x"),
+    ("multipart/form-data without a boundary", MULTIPART, "multipart/form-data"),
+    ("malformed multipart/form-data", b"--x\r\nno headers, no end", "multipart/form-data; boundary=x"),
+    ("a form", b"id=9&name=Saw", "application/x-www-form-urlencoded"),
+    ("a malformed form", b"%%%=&&=%zz", "application/x-www-form-urlencoded"),
+    ("text/plain", json.dumps(ITEM).encode(), "text/plain"),
+    ("text/plain in UTF-16", json.dumps(ITEM).encode("utf-16"), "text/plain; charset=utf-16"),
+    ("XML", b"<item><id>9</id></item>", "application/xml"),
+    ("a JSON suffix", json.dumps(ITEM).encode(), "application/problem+json"),
+    ("a longer name", json.dumps(ITEM).encode(), "application/jsonx"),
+    ("JSON as a parameter", json.dumps(ITEM).encode(), "text/plain; type=application/json"),
+    ("no subtype", json.dumps(ITEM).encode(), "json"),
+    ("an empty Content-Type", json.dumps(ITEM).encode(), ""),
+]
+"""Bodies that are not `application/json`, well-formed and not."""
+
+
+IGNORED = {"multipart/form-data without a boundary", "malformed multipart/form-data", "a malformed form", "XML"}
+"""The bodies also sent with every other method: those a framework would
+choke on if it read them."""
+
+
+def check_other_content_types(c: Checked) -> None:
+    """POST refuses a body of any other type with 415; every other request
+    ignores its body, whatever its type and however malformed, and answers
+    as it would without one."""
+    for what, body, content_type in OTHER_TYPES:
+        h = {"Content-Type": content_type}
+        try:
+            says(c.post(body, h), "not-json-type")
+            if what not in IGNORED:
+                continue
+            expect(c.call("GET", "/items", body, h), 200, SEED)
+            expect(c.call("GET", "/items/1", body, h), 200, SEED[0])
+            says(c.call("DELETE", "/items/999", body, h), "not-found", 999)
+            with created(c, {"id": 10, "name": "Saw"}):
+                expect(c.call("DELETE", "/items/10", body, h), 204)
+            says(c.call("PUT", "/items", body, h), "method")
+            says(c.call("PATCH", "/items/1", body, h), "method")
+            says(c.call("GET", "/nope", body, h), "no-path")
+        except AssertionError as error:
+            raise AssertionError(f"{what} ({content_type!r}): {error}") from None
+    expect(c.get("/items"), 200, SEED)
 
 
 def _too_long() -> bytes:
@@ -242,47 +374,56 @@ def _too_long() -> bytes:
     return body
 
 
-BAD_BODIES: list[tuple[str, bytes, dict | None, int]] = [
-    ("no content type", b'{"id": 9, "name": "x"}', {}, 415),
-    ("text/plain", b'{"id": 9, "name": "x"}', {"Content-Type": "text/plain"}, 415),
-    ("a form", b"id=9&name=x", {"Content-Type": "application/x-www-form-urlencoded"}, 415),
-    ("over the size limit", _too_long(), JSON, 413),
-    ("malformed JSON", b'{"id": 9, "name": "x"', JSON, 422),
-    ("an empty body", b"", JSON, 422),
-    ("not UTF-8", b'{"id": 9, "name": "\xff"}', JSON, 422),
-    ("a list", b'[{"id": 9, "name": "x"}]', JSON, 422),
-    ("a string", b'"Hammer"', JSON, 422),
-    ("null", b"null", JSON, 422),
-    ("a missing name", b'{"id": 9}', JSON, 422),
-    ("a missing id", b'{"name": "x"}', JSON, 422),
-    ("an empty object", b"{}", JSON, 422),
-    ("an extra field", b'{"id": 9, "name": "x", "price": 3}', JSON, 422),
-    ("a boolean id", b'{"id": true, "name": "x"}', JSON, 422),
-    ("a string id", b'{"id": "9", "name": "x"}', JSON, 422),
-    ("a fractional id", b'{"id": 9.5, "name": "x"}', JSON, 422),
-    ("a float id", b'{"id": 9.0, "name": "x"}', JSON, 422),
-    ("a null id", b'{"id": null, "name": "x"}', JSON, 422),
-    ("id 0", b'{"id": 0, "name": "x"}', JSON, 422),
-    ("a negative id", b'{"id": -9, "name": "x"}', JSON, 422),
-    ("an id over 2147483647", b'{"id": 2147483648, "name": "x"}', JSON, 422),
-    ("an id of 900 digits", b'{"id": ' + b"9" * 900 + b', "name": "x"}', JSON, 422),
-    ("an id of NaN", b'{"id": NaN, "name": "x"}', JSON, 422),
-    ("an empty name", b'{"id": 9, "name": ""}', JSON, 422),
-    ("a name of 101 characters", json.dumps({"id": 9, "name": "é" * 101}).encode(), JSON, 422),
-    ("a numeric name", b'{"id": 9, "name": 9}', JSON, 422),
-    ("a null name", b'{"id": 9, "name": null}', JSON, 422),
-    ("a list as name", b'{"id": 9, "name": ["x"]}', JSON, 422),
-    ("a duplicate id", b'{"id": 1, "name": "Another hammer"}', JSON, 409),
+BAD_BODIES: list[tuple[str, bytes, dict | None, str | set[str]]] = [
+    ("no content type", b'{"id": 9, "name": "x"}', {}, "not-json-type"),
+    ("text/plain", b'{"id": 9, "name": "x"}', {"Content-Type": "text/plain"}, "not-json-type"),
+    ("a form", b"id=9&name=x", {"Content-Type": "application/x-www-form-urlencoded"}, "not-json-type"),
+    ("over the size limit", _too_long(), JSON, "too-long"),
+    ("malformed JSON", b'{"id": 9, "name": "x"', JSON, "bad-json"),
+    ("an empty body", b"", JSON, "bad-json"),
+    ("not UTF-8", b'{"id": 9, "name": "\xff"}', JSON, "bad-json"),
+    ("a list", b'[{"id": 9, "name": "x"}]', JSON, "not-object"),
+    ("a string", b'"Hammer"', JSON, "not-object"),
+    ("null", b"null", JSON, "not-object"),
+    ("a number", b"9", JSON, "not-object"),
+    ("a missing name", b'{"id": 9}', JSON, "missing-field"),
+    ("a missing id", b'{"name": "x"}', JSON, "missing-field"),
+    ("an empty object", b"{}", JSON, "missing-field"),
+    ("an extra field", b'{"id": 9, "name": "x", "price": 3}', JSON, "extra-field"),
+    ("a boolean id", b'{"id": true, "name": "x"}', JSON, "bad-id"),
+    ("a string id", b'{"id": "9", "name": "x"}', JSON, "bad-id"),
+    ("a fractional id", b'{"id": 9.5, "name": "x"}', JSON, "bad-id"),
+    ("a float id", b'{"id": 9.0, "name": "x"}', JSON, "bad-id"),
+    ("a null id", b'{"id": null, "name": "x"}', JSON, "bad-id"),
+    ("id 0", b'{"id": 0, "name": "x"}', JSON, "bad-id"),
+    ("a negative id", b'{"id": -9, "name": "x"}', JSON, "bad-id"),
+    ("an id over 2147483647", b'{"id": 2147483648, "name": "x"}', JSON, "bad-id"),
+    ("an id of 900 digits", b'{"id": ' + b"9" * 900 + b', "name": "x"}', JSON, "bad-id"),
+    # NaN is not JSON, but Python's json module reads it as a float.
+    ("an id of NaN", b'{"id": NaN, "name": "x"}', JSON, {"bad-json", "bad-id"}),
+    ("an empty name", b'{"id": 9, "name": ""}', JSON, "bad-name"),
+    ("a name of 101 characters", json.dumps({"id": 9, "name": "é" * 101}).encode(), JSON, "bad-name"),
+    ("a numeric name", b'{"id": 9, "name": 9}', JSON, "bad-name"),
+    ("a null name", b'{"id": 9, "name": null}', JSON, "bad-name"),
+    ("a list as name", b'{"id": 9, "name": ["x"]}', JSON, "bad-name"),
+    ("a duplicate id", b'{"id": 1, "name": "Another hammer"}', JSON, "duplicate"),
 ]
-"""Each with one fault, and the status the contract gives it."""
+"""Each with one fault, and the error of the contract it gets (or one of those)."""
 
 
 def check_bad_bodies(c: Checked) -> None:
-    """Every bad body gets its status and a JSON error; nothing is stored."""
-    for what, body, headers, status in BAD_BODIES:
+    """Every bad body gets its status and its error, in the contract's words;
+    nothing is stored."""
+    for what, body, headers, keys in BAD_BODIES:
+        expected = [compare.error(k) for k in ({keys} if isinstance(keys, str) else keys)]
         r = c.post(body, headers)
+        item_id = json.loads(body)["id"] if keys == "duplicate" else None
         try:
-            expect(r, status)
+            expect(r, {e.status for e in expected})
+            said = r.json()["error"]
+            assert said in {e.says(item_id) for e in expected}, (
+                f"{r.where}: says {said!r}, the contract says {[e.says(item_id) for e in expected]}"  # type: ignore[attr-defined]
+            )
         except AssertionError as error:
             raise AssertionError(f"{what}: {error}") from None
     expect(c.get("/items"), 200, SEED)
@@ -308,7 +449,8 @@ CHECKS: list[Callable[[Checked], None]] = [
     check_create_read_delete,
     check_sorted_by_id,
     check_names_returned_exactly,
-    check_json_content_type_with_charset,
+    check_json_charsets,
+    check_other_content_types,
     check_bad_bodies,
     check_store_is_bounded,
 ]
@@ -387,36 +529,450 @@ def check_concurrent_writes(c: Checked, base_url: str) -> None:
     expect(c.get("/items"), 200, SEED)
 
 
+def test_the_server_table_covers_every_server() -> None:
+    """Each serve step of the Compare walkthroughs runs exactly one server of
+    the table, which states its answer to every raw request, and says
+    `app` only where the request has an answer of the app's."""
+    steps = sorted(f"{w.id}.{s.id}" for w in IMPLEMENTATIONS for s in w.servers)
+    listed = sorted(ref for server in compare.servers().values() for ref in server.runs)
+    assert listed == steps, f"{compare.DATA.name}: the servers run {listed}; the walkthroughs serve {steps}"
+    for server in compare.servers().values():
+        assert set(server.answers) == set(compare.raw_requests()), f"{server.key}: answers {sorted(server.answers)}"
+        for key, answer in server.answers.items():
+            assert not answer.app or compare.raw_requests()[key].app, f"{server.key} passes {key} on, which has no `app`"
+
+
+def send_raw(port: int, data: bytes) -> tuple[int | None, str, bytes]:
+    """Send bytes over a raw socket; the answer's status (None when it has
+    no status line), content type and body."""
+    received = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        while chunk := sock.recv(65536):
+            received += chunk
+    if not received.startswith(b"HTTP/"):
+        return None, "", received
+    head, _, body = received.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    if headers.get("transfer-encoding") == "chunked":
+        chunks, rest = [], body
+        while (size := int(rest.split(b"\r\n", 1)[0], 16)) > 0:
+            rest = rest.split(b"\r\n", 1)[1]
+            chunks.append(rest[:size])
+            rest = rest[size + 2 :]
+        body = b"".join(chunks)
+    return int(lines[0].split()[1]), headers.get("content-type", ""), body
+
+
+def body_kind(content_type: str, body: bytes) -> str:
+    """`html`, `text` or `empty`, as the table of server answers says it."""
+    if not body:
+        return "empty"
+    html = body.lstrip()[:14].lower().startswith((b"<!doctype html", b"<html"))
+    return "html" if html and content_type.split(";")[0] in ("", "text/html") else "text"
+
+
+def check_server_answers(w: Walkthrough, step_id: str, port: int) -> None:
+    """Each raw request gets the answer the table of server answers states
+    for the server this step runs: its own (status and kind of
+    body), or the app's, which is held to the contract."""
+    server = compare.server_of(f"{w.id}.{step_id}")
+    problems = []
+    for key, request in compare.raw_requests().items():
+        want = server.answers[key]
+        status, content_type, body = send_raw(port, request.raw)
+        if want.app:
+            text = body.decode(errors="replace")
+            ok = status == request.app and content_type.split(";")[0] == "application/json"
+            if ok and status >= 400:
+                ok = json.loads(text).get("error") in error_texts(status, request.path, request.body)
+        else:
+            ok = (status, body_kind(content_type, body)) == (want.status, want.kind)
+        if not ok:
+            problems.append(f"{request.what}: got {status} {content_type!r} {body[:80]!r}; the table says {want}")
+    assert not problems, f"{where(w, w.step(step_id))} ({server.name}):\n" + "\n".join(problems)
+
+
+def served() -> list:
+    """Every server the Compare pages start, by `compare.<framework>.<step>`."""
+    return [pytest.param(w, step, id=f"{w.id}.{step.id}") for w in IMPLEMENTATIONS for step in w.servers]
+
+
 @pytest.mark.server
-@pytest.mark.parametrize("w", impl_params())
-def test_contract_over_http(w: Walkthrough, reader) -> None:
+@pytest.mark.parametrize(("w", "step"), served())
+def test_contract_over_http(w: Walkthrough, step: Step, live: LiveServers) -> None:
     """The whole contract against each server the page starts (development
-    and production), over real HTTP; concurrent writes against the
-    production server (Bottle's development server takes five waiting
-    connections and resets the rest)."""
-    for step, server in reader(w).follow():
-        client = HTTPClient(server.base_url)
+    and production), over real HTTP; the server's own answers to raw
+    requests, most of them malformed; against the production server,
+    concurrent writes (Bottle's development server takes five waiting
+    connections and resets the rest). Every check leaves the store as it
+    found it, so the server is the one the other checks use."""
+    server = live.server(f"{w.id}.{step.id}")
+    client = HTTPClient(server.base_url)
+    try:
+        c = Checked(client, where(w, step) + " [over HTTP]", in_process=False)
+        for check in CHECKS:
+            check(c)
+        check_server_answers(w, step.id, server.port)
+        if step.id == "prod":
+            check_concurrent_writes(c, server.base_url)
+    finally:
+        client.close()
+
+
+@pytest.mark.server
+@pytest.mark.stops
+@pytest.mark.parametrize("w", [pytest.param(w, id=f"{w.id}.prod") for w in IMPLEMENTATIONS])
+def test_schemathesis_over_http(w: Walkthrough, live: LiveServers, tmp_path: Path) -> None:
+    """Schemathesis, with FastAPI's published schema and every check it has,
+    against the production server; last among this server's checks, since
+    the items it creates stay in the store."""
+    server = live.server(f"{w.id}.prod")
+    check_with_schemathesis(w, server.base_url, tmp_path / "schemathesis")
+
+
+# --------------------------------------------------------------------------
+# The schema FastAPI publishes, and Schemathesis holding all seven to it
+# --------------------------------------------------------------------------
+
+SCHEMATHESIS = ROOT / "tests" / "schemathesis.toml"
+"""Every setting of the Schemathesis runs: seed, examples, checks, and the
+statuses the contract adds to its positive and negative data checks."""
+OPERATIONS = {
+    ("get", "/items"): {"200"},
+    ("post", "/items"): {"201", "409", "413", "415", "422", "507"},
+    ("get", "/items/{item_id}"): {"200", "404"},
+    ("delete", "/items/{item_id}"): {"204", "404"},
+}
+"""Each operation of the contract, and every status it answers."""
+
+
+def published_schema() -> dict:
+    """The OpenAPI schema FastAPI's version publishes (/openapi.json, which /docs shows)."""
+    fastapi = next(w for w in IMPLEMENTATIONS if w.framework == "fastapi")
+    return app_of(fastapi, fastapi.step("prod")).openapi()
+
+
+def test_fastapi_documents_what_it_answers() -> None:
+    """FastAPI's /docs tells the truth: each operation lists every status the
+    contract gives it, each error with the `{"error": "..."}` body the app
+    sends, a 204 with no body; in OpenAPI 3.0, where 1.0 is not an integer."""
+    schema = published_schema()
+    where = "snippets/compare/fastapi/app.py: /openapi.json"
+    assert schema["openapi"].startswith("3.0."), f"{where} is OpenAPI {schema['openapi']}"
+    documented = {(m, p): set(op["responses"]) for p, ops in schema["paths"].items() for m, op in ops.items()}
+    assert documented == OPERATIONS, f"{where} documents {documented}; the contract answers {OPERATIONS}"
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["error"] and error["properties"]["error"]["type"] == "string", error
+    for (method, path), statuses in OPERATIONS.items():
+        for status in statuses:
+            content = schema["paths"][path][method]["responses"][status].get("content")
+            if status == "204":
+                assert not content, f"{where}: {method.upper()} {path} documents a body for its 204"
+            elif int(status) >= 400:
+                ref = content["application/json"]["schema"]["$ref"]
+                assert ref == "#/components/schemas/Error", f"{where}: {method.upper()} {path} {status} is {ref}"
+
+
+def schemathesis_failures(schema) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
+    """Run Schemathesis's engine (what `st run` runs) over a loaded schema:
+    how many cases it generated, and each failure with its curl command."""
+    from schemathesis.engine import Status, events, from_schema
+
+    cases, found = 0, []
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            cases += len(event.recorder.cases)
+            for nodes in event.recorder.checks.values():
+                for node in nodes:
+                    if node.status == Status.FAILURE and node.failure_info:
+                        failure = node.failure_info.failure
+                        found.append(f"{node.name}: {failure.title}: {failure.message} ({node.failure_info.code_sample})")
+        elif isinstance(event, (events.NonFatalError, events.FatalError)):
+            found.append(f"error: {event.info}")  # type: ignore[union-attr]
+    return cases, sorted(set(found))
+
+
+@contextlib.contextmanager
+def schemathesis_target(w: Walkthrough) -> Iterator[dict]:
+    """How Schemathesis reaches an app in-process: the WSGI or ASGI app
+    itself, Django's inside its own settings, or Tornado's on the loopback
+    port of its in-process test server."""
+    step = w.servers[0]
+    kind = registry.framework_of(w).client
+    if kind == "tornado":
+        client = open_client(w, step)
         try:
-            c = Checked(client, where(w, step) + " [over HTTP]", in_process=False)
-            for check in CHECKS:
-                check(c)
-            if step.id == "prod":
-                check_concurrent_writes(c, server.base_url)
+            yield {"base_url": f"http://127.0.0.1:{client.port}"}  # type: ignore[attr-defined]
         finally:
+            client.close()  # type: ignore[attr-defined]
+        return
+    if kind != "django":
+        yield {"app": app_of(w, step)}
+        return
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import override_settings
+    from django.urls import get_resolver
+
+    django_project.setup()
+    overrides = django_project.own_settings(import_snippet(w.snippet(step)))
+    with override_settings(**overrides):
+        handler = WSGIHandler()  # its middleware, the file's own (none)
+        # The store Django's URLconf reaches, shared with the in-process checks.
+        store = get_resolver().urlconf_module.items
+    saved = dict(store)
+
+    def app(environ: dict, start_response: Callable) -> list[bytes]:
+        with override_settings(**overrides):
+            return list(handler(environ, start_response))
+
+    try:
+        yield {"app": app}
+    finally:
+        store.clear()
+        store.update(saved)
+
+
+@pytest.mark.parametrize("w", impl_params())
+def test_schemathesis_in_process(w: Walkthrough) -> None:
+    """Schemathesis, every check and every phase, against each app
+    in-process, with FastAPI's published schema: no answer it does not
+    document, no valid item refused, no invalid one taken, no 5xx."""
+    import schemathesis
+    from schemathesis.config import SchemathesisConfig
+
+    schema = schemathesis.openapi.from_dict(published_schema(), config=SchemathesisConfig.from_path(SCHEMATHESIS))
+    with schemathesis_target(w) as target:
+        if "app" in target:
+            schema.app = target["app"]
+        else:
+            schema.config.update(base_url=target["base_url"])
+        cases, failures = schemathesis_failures(schema)
+    context = f"{where(w, w.servers[0])} [Schemathesis in-process]"
+    assert cases, f"{context}: generated no case"
+    assert not failures, f"{context}: {len(failures)} failures in {cases} cases:\n" + "\n".join(failures[:20])
+
+
+def check_with_schemathesis(w: Walkthrough, base_url: str, tmp: Path) -> None:
+    """`st run`, Schemathesis's own command, against a production server
+    with FastAPI's published schema: for FastAPI's, read from the server
+    itself. It writes nothing outside `tmp`."""
+    tmp.mkdir()
+    if w.framework == "fastapi":
+        location = base_url + "/openapi.json"
+    else:
+        (tmp / "openapi.json").write_text(json.dumps(published_schema()))
+        location = "openapi.json"
+    command = [str(Path(sys.executable).with_name("st")), "--config-file", str(SCHEMATHESIS),
+               "run", location, "--url", base_url, "--no-color"]
+    done = subprocess.run(command, cwd=tmp, capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(tmp / "hypothesis")})
+    context = f"{where(w, w.step('prod'))} [Schemathesis over HTTP]"
+    generated = re.search(r"(\d+) generated", done.stdout)
+    assert done.returncode == 0 and generated and int(generated[1]), (
+        f"{context}: `{' '.join(command[1:])}` exited {done.returncode}:\n{done.stdout[-5000:]}{done.stderr[-2000:]}"
+    )
+
+
+# --------------------------------------------------------------------------
+# Who handled the bad input: each framework alone (tests/bare/)
+# --------------------------------------------------------------------------
+
+BARE = ROOT / "tests" / "bare"
+
+
+@contextlib.contextmanager
+def bare_client(key: str) -> Iterator[tuple[Client, Any]]:
+    """The framework's own test client around its bare app
+    (`tests/bare/<key>_alone.py`), and the app's module. An exception the
+    app lets out answers 500, as its server would."""
+    kind = registry.framework(key).client
+    if kind == "django":
+        django_project.setup()
+    spec = importlib.util.spec_from_file_location(f"bare_{key}", BARE / f"{key}_alone.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    client = DjangoClient(module) if kind == "django" else CLIENTS[kind](module.app)
+
+    class Answering:
+        def request(self, *args: Any) -> Response:
+            try:
+                return client.request(*args)
+            except Exception as error:  # noqa: BLE001 - WebTest hands on what a WSGI app raises
+                return Response(500, "", repr(error))
+
+    try:
+        yield Answering(), module  # type: ignore[misc]
+    finally:
+        if hasattr(client, "close"):
             client.close()
+
+
+Outcome = tuple[str | None, str]
+"""What a bare framework did with one request of a probe: the request's
+label (None when the probe sends one), and "" if it answered as the contract
+says, else `takes` (a 2xx) or what it did instead."""
+
+
+def status_outcome(r: Response, expected: int) -> str:
+    return "" if r.status == expected else "takes" if r.status < 300 else f"answers {r.status}"
+
+
+BIG = json.dumps({"id": 9, "name": "😀" * 100}).encode()  # a valid item of 1,200 bytes
+
+
+def probe_ids(c: Client, _: Any) -> list[Outcome]:
+    segments = {"`abc`": "abc", "`-1`": "-1", "5000 digits": "9" * 5000}
+    return [(label, status_outcome(c.request("GET", f"/items/{s}"), 404)) for label, s in segments.items()]
+
+
+def probe_method(c: Client, _: Any) -> list[Outcome]:
+    found: list[Outcome] = []
+    for method, path, allowed in [("PUT", "/items", ALLOWED["/items"]), ("PATCH", "/items/1", ALLOWED["/items/1"])]:
+        r = c.request(method, path, b"{}", JSON)
+        allow = r.headers.get("allow", "")
+        named = {m.strip().upper() for m in allow.split(",") if m.strip()}
+        outcome = (f"answers {r.status}" if r.status != 405 else "sends no `Allow`" if not allow
+                   else "" if allowed <= named and method not in named else f"sends `Allow: {allow}`")
+        found.append((f"`{method} {path}`", outcome))
+    return found
+
+
+def probe_too_long(c: Client, _: Any) -> list[Outcome]:
+    return [(None, status_outcome(c.request("POST", "/items", BIG, JSON), 413))]
+
+
+def probe_not_json_type(c: Client, _: Any) -> list[Outcome]:
+    body = json.dumps({"id": 9, "name": "x"}).encode()
+    types = {"`text/plain`": "text/plain", "multipart": "multipart/form-data; boundary=x",
+             "no type": None, "`+json`": "application/problem+json"}
+    return [(label, status_outcome(c.request("POST", "/items", body, {"Content-Type": t} if t else {}), 415))
+            for label, t in types.items()]
+
+
+def probe_bad_json(c: Client, _: Any) -> list[Outcome]:
+    return [(None, status_outcome(c.request("POST", "/items", b'{"id": 9, "name": "x"', JSON), 422))]
+
+
+def probe_fields(c: Client, _: Any) -> list[Outcome]:
+    bodies = {"a string id": b'{"id": "9", "name": "x"}', "no name": b'{"id": 9}',
+              "an extra field": b'{"id": 9, "name": "x", "price": 3}'}
+    return [(label, status_outcome(c.request("POST", "/items", b, JSON), 422)) for label, b in bodies.items()]
+
+
+def probe_errors(c: Client, _: Any) -> list[Outcome]:
+    r = c.request("GET", "/nope")
+    kind = r.content_type.split(";")[0]
+    if kind == "application/json":
+        data = r.json()
+        good = isinstance(data, dict) and set(data) == {"error"} and isinstance(data["error"], str)
+        return [(None, "" if good else f"answers `{json.dumps(data)}`")]
+    return [(None, {"text/html": "answers in HTML", "text/plain": "answers in plain text"}.get(kind, f"answers {kind}"))]
+
+
+def probe_json_out(c: Client, bare: Any) -> list[Outcome]:
+    def sends(r: Response, data: object) -> bool:
+        with contextlib.suppress(ValueError):
+            return r.content_type.startswith("application/json") and r.json() == data
+        return False
+
+    listed = c.request("GET", "/items")
+    echoed = c.request("POST", "/items", json.dumps(bare.ITEMS[0]).encode(), JSON)
+    return [("a list", "" if sends(listed, bare.ITEMS) else "fails on"),
+            ("an object", "" if sends(echoed, bare.ITEMS[0]) else "fails on")]
+
+
+PROBES: dict[str, Callable[[Client, Any], list[Outcome]]] = {
+    "ids": probe_ids,
+    "method": probe_method,
+    "too-long": probe_too_long,
+    "not-json-type": probe_not_json_type,
+    "bad-json": probe_bad_json,
+    "fields": probe_fields,
+    "errors": probe_errors,
+    "json-out": probe_json_out,
+}
+"""How each row of the table is tried on a bare framework."""
+
+
+def phrase(outcomes: list[Outcome]) -> str:
+    """What the framework did alone, as a cell says it: outcomes grouped,
+    `answers 422 to `abc` and 5000 digits, takes `-1``; "" if it did all
+    that the contract says."""
+    groups: dict[str, list[str]] = {}
+    for label, outcome in outcomes:
+        if outcome:
+            groups.setdefault(outcome, []).append(label or "")
+    parts = []
+    for outcome, labels in groups.items():
+        said = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
+        if not said:
+            parts.append("takes it" if outcome == "takes" else outcome)
+        else:
+            parts.append(f"{outcome} {said}" if outcome in ("takes", "fails on") else f"{outcome} to {said}")
+    return ", ".join(parts)
+
+
+def test_the_table_of_who_handled_what_has_a_probe_per_row() -> None:
+    """Every row of the table is tried, and has a cell for every framework."""
+    rows = compare.handled()
+    assert list(rows) == list(PROBES), f"{compare.DATA.name}: rows {list(rows)}, probes {list(PROBES)}"
+    for row in rows.values():
+        assert list(row.cells) == list(registry.frameworks()), f"{row.key}: cells for {list(row.cells)}"
+
+
+@pytest.mark.parametrize("key", list(registry.frameworks()))
+def test_who_handled_the_bad_input(key: str) -> None:
+    """Each cell of "Who handled the bad input", tried on the framework
+    alone (its bare app, routed and configured as its file is, with none of
+    its code): a `built in` cell holds only if the framework does what the
+    contract says, a `code` cell only if it does not, and its brackets say
+    exactly what it does instead. What a `built in` cell names in backticks
+    is in the framework's file."""
+    source = (SNIPPETS / "compare" / key / "app.py").read_text()
+    problems = []
+    with bare_client(key) as (client, bare):
+        for row in compare.handled().values():
+            cell = row.cells[key]
+            found = phrase(PROBES[row.key](client, bare))
+            said = "" if cell.built_in else cell.note
+            if found != said:
+                problems.append(f"{row.input}: the table says {str(cell)!r}; {key} alone: {found or 'as the contract says'!r}")
+            if cell.built_in:
+                problems += [f"{row.input}: {name} is not in {key}'s file"
+                             for name in re.findall(r"`([^`]+)`", cell.note) if name.split()[-1] not in source]
+    assert not problems, f"{compare.DATA.name} (Who handled the bad input), {key}:\n" + "\n".join(problems)
+
+
+def test_flask_needs_one_rule_per_path() -> None:
+    """Why Flask's file registers one rule per path, as its page says: with
+    a route per method, Werkzeug answers `DELETE /items/<5000 digits>` with
+    405, not 404."""
+    from flask import Flask
+
+    app = Flask("a_route_per_method")
+
+    @app.get("/items/<int:item_id>")
+    def get_item(item_id: int) -> dict:
+        return {}
+
+    @app.delete("/items/<int:item_id>")
+    def delete_item(item_id: int) -> tuple[str, int]:
+        return "", 204
+
+    assert app.test_client().delete("/items/" + "9" * 5000).status_code == 405
 
 
 # --------------------------------------------------------------------------
 # Generated input (hypothesis), in-process
 # --------------------------------------------------------------------------
 
-GENERATED = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+GENERATED = settings()
+"""The profile the run loaded (guide.session): 25 examples in `make test`,
+150 in `make test-deep`; derandomized, no deadline, no example database."""
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -533,16 +1089,17 @@ def test_generated_paths(w: Walkthrough) -> None:
 # The page
 # --------------------------------------------------------------------------
 
-PAGE = ROOT / "docs" / "compare.md"
+PAGE = DOCS / "compare.md"
 TAB_SET = re.compile(r'^=== "(?P<label>[^"]+)"\n(?P<body>(?:\n|    .*\n)*)', re.MULTILINE)
+TYPED_COUNT = re.compile(r"\*\*\d+ lines")
 
 
-def tab_sets() -> list[list[tuple[str, str]]]:
+def tab_sets(page: Path = PAGE) -> list[list[tuple[str, str]]]:
     """The page's tab sets, each a list of (label, body); a set is a run of
     tabs with nothing between them but blank lines."""
     sets: list[list[tuple[str, str]]] = []
     end = -1
-    text = PAGE.read_text()
+    text = page.read_text()
     for m in TAB_SET.finditer(text):
         if m.start() != end:
             sets.append([])
@@ -552,30 +1109,67 @@ def tab_sets() -> list[list[tuple[str, str]]]:
 
 
 def test_page_tabs_are_linked() -> None:
-    """Every tab set on the page has one tab per implementation, with the same
-    labels in the same order, so Material's linked tabs switch them together."""
+    """Every tab set on the page has one tab per implementation, labelled with
+    its framework's name, in the same order, so Material's linked tabs switch
+    them together."""
     sets = tab_sets()
-    assert len(sets) >= 3, f"{PAGE.name}: expected tab sets for code, dev and prod; found {len(sets)}"
-    first = [label for label, _ in sets[0]]
-    assert len(first) == len(IMPLEMENTATIONS), (
-        f"{PAGE.name}: the code tabs are {first}; walkthroughs.yml has {[w.name for w in IMPLEMENTATIONS]}"
-    )
-    for tabs in sets[1:]:
-        assert [label for label, _ in tabs] == first, f"{PAGE.name}: tab labels {[lb for lb, _ in tabs]} differ from {first}"
+    assert len(sets) >= 2, f"{PAGE.name}: expected tab sets for the versions and their commands; found {len(sets)}"
+    names = [registry.framework(w.framework).name for w in IMPLEMENTATIONS]
+    for tabs in sets:
+        labels = [label for label, _ in tabs]
+        assert sorted(labels) == sorted(names) and labels == [lb for lb, _ in sets[0]], (
+            f"{PAGE.name}: tab labels {labels}; walkthroughs.yml has {names}, and every set the first's order"
+        )
+
+
+@pytest.mark.parametrize("w", impl_params())
+def test_each_version_has_a_page_of_its_own(w: Walkthrough) -> None:
+    """Each Items API is shown on its own page (its walkthrough's `page:`),
+    which the Compare page's tab for that framework links to."""
+    page = ROOT / w.page_file
+    assert page != PAGE and page.is_file(), f"{w.id}: shown on {w.page_file}, which is not a page of its own"
+    name = registry.framework(w.framework).name
+    tab = dict(tab_sets()[0])[name]
+    assert f"]({page.name})" in tab, f"{PAGE.name}: the {name} tab does not link to {page.name}"
+    notes = {arg for kind, arg in markers(page) if kind == "handled"}
+    assert notes == {w.framework}, f'{w.page_file}: show {{{{ handled("{w.framework}") }}}}, not {notes}'
+    assert ("handled", None) in markers(PAGE), f"{PAGE.name}: show the table with {{{{ handled() }}}}"
 
 
 @pytest.mark.parametrize("w", impl_params())
 def test_page_line_counts(w: Walkthrough) -> None:
-    """The code tab of each implementation states the file's line count."""
-    target = f"snippets/compare/{w.folder}/app.py"
-    path = ROOT / target
-    for _, body in tab_sets()[0]:
-        if f'--8<-- "{target}"' in body:
-            stated = re.search(r"\*\*(\d+) lines\.\*\*", body)
-            actual = len(path.read_text().splitlines())
-            assert stated and int(stated[1]) == actual, (
-                f"{PAGE.name}: the tab showing {target} says "
-                f"{stated[0] if stated else 'no line count'}; the file has {actual} lines"
-            )
-            return
-    raise AssertionError(f"{PAGE.name}: no code tab includes {target}")
+    """The line counts are the feature matrix's (non-blank lines,
+    `guide.render.features.lines`): rendered by the `lines` marker of the
+    framework each one describes, on its own page and in its Compare tab,
+    never typed."""
+    key, name = w.framework, registry.framework(w.framework).name
+    page = ROOT / w.page_file
+    counted = {arg for kind, arg in markers(page) if kind == "lines"}
+    assert counted == {key}, f'{w.page_file} counts the lines of {sorted(counted)}: use {{{{ lines("{key}") }}}}'
+    assert f'{{{{ lines("{key}") }}}}' in dict(tab_sets()[0])[name], (
+        f'{PAGE.name}: the {name} tab should state its line count with {{{{ lines("{key}") }}}}'
+    )
+    for shown in (PAGE, page):
+        typed = TYPED_COUNT.findall(shown.read_text())
+        assert not typed, f"{shown.name} types line counts {typed}; use the lines marker"
+    rendered = render(page.read_text())
+    assert f"**{features.lines(key)} lines**" in rendered, f"{w.page_file} does not show {features.lines(key)} lines"
+
+
+def test_page_states_the_contract_from_its_data() -> None:
+    """The Compare page renders the tables the tests hold the apps and
+    servers to: the errors' texts, the servers' answers, who handled what."""
+    shown = markers(PAGE)
+    for marker in [("contract_errors", None), ("server_answers", None), ("handled", None)]:
+        assert marker in shown, f"{PAGE.name}: add {{{{ {marker[0]}() }}}}"
+
+
+def test_home_page_links_each_items_api() -> None:
+    """Each row of the home page's "How to choose" table links "Its Items API"
+    to the page of that row's framework's Items API."""
+    home = (DOCS / "index.md").read_text()
+    rows = re.findall(r"^\|.*?\]\((?P<page>\w+)\.md\).*\[Its Items API\]\((?P<target>[^)]+)\)", home, re.MULTILINE)
+    assert sorted(page for page, _ in rows) == sorted(registry.frameworks()), f"index.md: Items API links in rows {rows}"
+    for key, target in rows:
+        expected = Path(registry.framework(key).items_walkthrough().page_file).name
+        assert target == expected, f"index.md: the {key} row's Items API link goes to {target}, not {expected}"

@@ -30,7 +30,7 @@ from guide.checks import where
 from guide.live import LiveServers
 from guide.paths import ROOT
 from guide.processes import Server
-from guide.render.lines import checklist
+from guide.render.release_lines import checklist
 from guide.walkthroughs import walkthrough
 
 W = walkthrough("django.blog")
@@ -475,7 +475,7 @@ def test_the_page_shows_the_lines() -> None:
     """The Django page renders the box of release lines, and links Django's
     documentation only for the lines the registry describes."""
     page = (ROOT / W.page_file).read_text()
-    assert '\n{{ lines("django") }}\n' in page, f'{W.page_file} lacks {{{{ lines("django") }}}}'
+    assert '\n{{ release_lines("django") }}\n' in page, f'{W.page_file} lacks {{{{ release_lines("django") }}}}'
     linked = set(re.findall(r"docs\.djangoproject\.com/en/([\d.]+)/", page))
     assert linked <= set(LINES), f"{W.page_file} links Django docs for {sorted(linked - set(LINES))}"
 

@@ -182,7 +182,7 @@ def test_every_snippet_is_run() -> None:
 
 
 @pytest.mark.parametrize(
-    "page", [p for p in PAGES if p.stem in {w.page for w in walkthroughs()}], ids=lambda p: p.name
+    "page", [p for p in PAGES if p.stem in {Path(w.page_file).stem for w in walkthroughs()}], ids=lambda p: p.name
 )
 def test_no_commands_or_urls_typed_into_prose(page: Path) -> None:
     """Framework pages get commands and URLs only from walkthroughs.yml."""

@@ -27,7 +27,7 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-from guide.render import features, layout, lines, performance, verified, walkthrough
+from guide.render import compare, features, layout, performance, release_lines, verified, walkthrough
 
 MARKER = re.compile(r"""\{\{ (?P<name>[a-z_]+)\((?:(?P<q>["'])(?P<arg>[^"']*)(?P=q))?\) \}\}""")
 """`{{ name("argument") }}` or `{{ name() }}`."""
@@ -40,10 +40,14 @@ RENDERERS: dict[str, Callable[..., str]] = {
     "port": walkthrough.port,
     "venv": walkthrough.venv_block,
     "verified": verified.box,
-    "lines": lines.table,
+    "release_lines": release_lines.table,
     "features": features.table,
     "perf": performance.figure,
     "layout": layout.tree,
+    "lines": compare.lines,
+    "contract_errors": compare.contract_errors,
+    "server_answers": compare.server_answers,
+    "handled": compare.handled,
 }
 """Every marker a page may use, by name."""
 

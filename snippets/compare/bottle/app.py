@@ -1,7 +1,7 @@
 import json
 import threading
 
-from bottle import BaseRequest, Bottle, HTTPError, abort, request, response
+from bottle import BaseRequest, Bottle, HTTPError, request, response
 
 BaseRequest.MEMFILE_MAX = 1024  # request.json answers 413 to a longer body
 
@@ -14,11 +14,13 @@ lock = threading.Lock()  # threaded servers run requests at the same time
 
 
 def problem(data):
-    """What is wrong with a new item, in words; None if nothing is."""
+    """What is wrong with a new item, in the contract's words; None if nothing is."""
     if not isinstance(data, dict):
         return "the body must be a JSON object"
+    if set(data) - {"id", "name"}:
+        return "only id and name are allowed"
     if set(data) != {"id", "name"}:
-        return "the object must have exactly the fields id and name"
+        return "both id and name are required"
     if type(data["id"]) is not int or not 1 <= data["id"] <= MAX_ID:
         return f"id must be an integer from 1 to {MAX_ID}"
     if not isinstance(data["name"], str) or not 1 <= len(data["name"]) <= 100:
@@ -27,10 +29,15 @@ def problem(data):
 
 
 def item_id_of(text):
-    """The id in the URL as an int, or a 404 for 'abc', '-1' or 5000 digits."""
-    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))):
-        abort(404, f"item {text} not found")
-    return int(text)
+    """The id in the URL as an int; None for 'abc', '-1' or 5000 digits."""
+    if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID)):
+        return int(text)
+    return None
+
+
+def error(status, message):
+    response.status = status
+    return {"error": message}  # Bottle sends a dict as JSON
 
 
 @app.get("/items")
@@ -45,28 +52,32 @@ def get_item(item_id):
     with lock:
         item = items.get(item_id_of(item_id))
     if item is None:
-        abort(404, f"item {item_id} not found")
-    return item  # Bottle sends a dict as JSON
+        return error(404, f"item {item_id} not found")
+    return item
 
 
 @app.post("/items")
 def create_item():
     if request.content_type.split(";")[0].strip().lower() != "application/json":
-        abort(415, "the Content-Type must be application/json")
+        return error(415, "the Content-Type must be application/json")
     try:
         data = request.json  # 413 if the body is too long
-    except HTTPError as error:
-        if error.status_code != 400:
+    except HTTPError as exc:
+        if exc.status_code != 400:
             raise
-        abort(422, "the body is not valid JSON")
-    if error := problem(data):
-        abort(422, error)
+        return error(422, "the body is not valid JSON")
+    except ValueError:  # a Content-Length that is not a number, which wsgiref passes on
+        return error(422, "the body is not valid JSON")
+    if data is None and not request.body.read(1):  # request.json is None for no body, too
+        return error(422, "the body is not valid JSON")
+    if message := problem(data):
+        return error(422, message)
     item = {"id": data["id"], "name": data["name"]}
     with lock:
         if item["id"] in items:
-            abort(409, f"item {item['id']} already exists")
+            return error(409, f"item {item['id']} already exists")
         if len(items) >= MAX_ITEMS:
-            abort(507, f"the store is full ({MAX_ITEMS} items)")
+            return error(507, f"the store is full ({MAX_ITEMS} items)")
         items[item["id"]] = item
     response.status = 201
     response.set_header("Location", f"/items/{item['id']}")
@@ -77,14 +88,22 @@ def create_item():
 def delete_item(item_id):
     with lock:
         if items.pop(item_id_of(item_id), None) is None:
-            abort(404, f"item {item_id} not found")
+            return error(404, f"item {item_id} not found")
     response.status = 204
 
 
-def json_error(error):
-    # Every error, including Bottle's own 404, 405 and 413, answers in JSON.
+# Bottle's own errors, in the contract's words.
+BOTTLE_ERRORS = {
+    404: "there is nothing at this path",
+    405: "method not allowed; see the Allow header",
+    413: "the body must be at most 1024 bytes",
+}
+
+
+def json_error(exc):
+    # Every error Bottle raises (404, 405, 413) answers in JSON.
     response.content_type = "application/json"
-    return json.dumps({"error": error.body})
+    return json.dumps({"error": BOTTLE_ERRORS.get(exc.status_code, exc.body)})
 
 
 app.default_error_handler = json_error

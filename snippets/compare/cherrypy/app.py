@@ -15,22 +15,18 @@ lock = threading.Lock()  # CherryPy's server answers requests in a thread pool
 
 
 def problem_with(item):
-    """What is wrong with a new item, in words; None if nothing is."""
+    """What is wrong with a new item, in the contract's words; None if nothing is."""
     if not isinstance(item, dict):
         return "the body must be a JSON object"
     if item.keys() - {"id", "name"}:
-        return "only 'id' and 'name' are allowed"
+        return "only id and name are allowed"
     if item.keys() != {"id", "name"}:
-        return "both 'id' and 'name' are required"
-    # JSON true and false arrive as bool, which Python counts as an int.
-    if isinstance(item["id"], bool) or not isinstance(item["id"], int):
-        return "'id' must be an integer"
-    if not 1 <= item["id"] <= MAX_ID:
-        return f"'id' must be between 1 and {MAX_ID}"
-    if not isinstance(item["name"], str):
-        return "'name' must be a string"
-    if not 1 <= len(item["name"]) <= 100:
-        return "'name' must be 1 to 100 characters long"
+        return "both id and name are required"
+    # type(), not isinstance(): JSON true and false arrive as bool, an int to Python.
+    if type(item["id"]) is not int or not 1 <= item["id"] <= MAX_ID:
+        return f"id must be an integer from 1 to {MAX_ID}"
+    if not isinstance(item["name"], str) or not 1 <= len(item["name"]) <= 100:
+        return "name must be a string of 1 to 100 characters"
     return None
 
 
@@ -40,10 +36,15 @@ def key(item_id):
 
 
 @cherrypy.tools.register("before_request_body")
-def any_case_media_type():
-    """json_in matches media types exactly; APPLICATION/JSON is JSON too."""
-    media_type = cherrypy.request.body.content_type
-    media_type.value = media_type.value.lower()
+def json_body():
+    """Before json_in: APPLICATION/JSON is JSON too (json_in matches media
+    types exactly), and a POST with no Content-Length has an empty body, as
+    HTTP says (CherryPy would answer 411, Length Required)."""
+    request = cherrypy.request
+    request.body.content_type.value = request.body.content_type.value.lower()
+    if "Content-Length" not in request.headers and "Transfer-Encoding" not in request.headers:
+        request.headers["Content-Length"] = "0"
+        request.body.length = 0
 
 
 def parse_json(entity):
@@ -52,11 +53,26 @@ def parse_json(entity):
         cherrypy.request.json = json.loads(entity.fp.read())
 
 
+def error(status, message):
+    cherrypy.response.status = status
+    return {"error": message}  # json_out sends it as JSON
+
+
+# CherryPy's own errors, in the contract's words.
+CHERRYPY_ERRORS = {
+    404: "there is nothing at this path",
+    405: "method not allowed; see the Allow header",
+    413: "the body must be at most 1024 bytes",
+    415: "the Content-Type must be application/json",
+}
+
+
 def json_error(status, message, traceback, version):
-    """Every error page (CherryPy's and ours) as JSON instead of HTML."""
+    """Every error page CherryPy makes (its own, and parse_json's 422) as JSON instead of HTML."""
     cherrypy.response.headers["Content-Type"] = "application/json"
+    code = int(status.split()[0])
     # CherryPy has HTML-escaped the message for its HTML pages: undo that.
-    return json.dumps({"error": html.unescape(message)})
+    return json.dumps({"error": CHERRYPY_ERRORS.get(code, html.unescape(message))})
 
 
 @cherrypy.expose
@@ -68,14 +84,15 @@ class Item:
         with lock:
             item = items.get(key(item_id))
         if item is None:
-            raise cherrypy.HTTPError(404, f"item {item_id} not found")
+            return error(404, f"item {item_id} not found")
         return item
 
+    @cherrypy.tools.json_out()
     def DELETE(self, item_id):
         with lock:
             item = items.pop(key(item_id), None)
         if item is None:
-            raise cherrypy.HTTPError(404, f"item {item_id} not found")
+            return error(404, f"item {item_id} not found")
         cherrypy.response.status = 204
         cherrypy.response.headers.pop("Content-Type")  # no body, so no type either
 
@@ -95,18 +112,19 @@ class Items:
         with lock:
             return sorted(items.values(), key=lambda i: i["id"])
 
-    @cherrypy.tools.any_case_media_type()
+    @cherrypy.config(**{"request.process_request_body": True})
+    @cherrypy.tools.json_body()
     @cherrypy.tools.json_in(content_type="application/json", processor=parse_json)
     @cherrypy.tools.json_out()
     def POST(self):
         item = cherrypy.request.json
         if problem := problem_with(item):
-            raise cherrypy.HTTPError(422, problem)
+            return error(422, problem)
         with lock:
             if item["id"] in items:
-                raise cherrypy.HTTPError(409, f"item {item['id']} already exists")
+                return error(409, f"item {item['id']} already exists")
             if len(items) >= MAX_ITEMS:
-                raise cherrypy.HTTPError(507, f"the store is full ({MAX_ITEMS} items)")
+                return error(507, f"the store is full ({MAX_ITEMS} items)")
             items[item["id"]] = item
         cherrypy.response.status = 201
         cherrypy.response.headers["Location"] = f"/items/{item['id']}"
@@ -122,6 +140,9 @@ config = {
         # Methods named GET, POST, DELETE; others get 405 with an Allow header.
         "request.dispatch": cherrypy.dispatch.MethodDispatcher(),
         "request.body.maxbytes": 1024,  # a bigger body gets 413
+        # Bodies are not read (CherryPy would parse a form, and a malformed
+        # one would be a 500), but by Items.POST, as JSON.
+        "request.process_request_body": False,
         "request.show_tracebacks": False,
         "error_page.default": json_error,
     },

@@ -34,29 +34,25 @@ def error(status, message, **headers):
 
 
 def problem_with(item):
-    """What is wrong with a new item, in words; None if nothing is."""
+    """What is wrong with a new item, in the contract's words; None if nothing is."""
     if not isinstance(item, dict):
         return "the body must be a JSON object"
     if item.keys() - {"id", "name"}:
-        return "only 'id' and 'name' are allowed"
+        return "only id and name are allowed"
     if item.keys() != {"id", "name"}:
-        return "both 'id' and 'name' are required"
-    # JSON true and false arrive as bool, which Python counts as an int.
-    if isinstance(item["id"], bool) or not isinstance(item["id"], int):
-        return "'id' must be an integer"
-    if not 1 <= item["id"] <= MAX_ID:
-        return f"'id' must be between 1 and {MAX_ID}"
-    if not isinstance(item["name"], str):
-        return "'name' must be a string"
-    if not 1 <= len(item["name"]) <= 100:
-        return "'name' must be 1 to 100 characters long"
+        return "both id and name are required"
+    # type(), not isinstance(): JSON true and false arrive as bool, an int to Python.
+    if type(item["id"]) is not int or not 1 <= item["id"] <= MAX_ID:
+        return f"id must be an integer from 1 to {MAX_ID}"
+    if not isinstance(item["name"], str) or not 1 <= len(item["name"]) <= 100:
+        return "name must be a string of 1 to 100 characters"
     return None
 
 
 class JsonView(View):
     def http_method_not_allowed(self, request, *args, **kwargs):
         allowed = ", ".join(method.upper() for method in self.http_method_names)
-        return error(405, f"use {allowed} here", Allow=allowed)
+        return error(405, "method not allowed; see the Allow header", Allow=allowed)
 
 
 class ItemList(JsonView):
@@ -69,7 +65,7 @@ class ItemList(JsonView):
     def post(self, request):
         media_type = request.content_type.lower()  # without "; charset=..."
         if media_type != "application/json":
-            return error(415, "send the item as application/json")
+            return error(415, "the Content-Type must be application/json")
         try:
             item = json.loads(request.body)
         except RequestDataTooBig:

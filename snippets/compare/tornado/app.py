@@ -15,26 +15,24 @@ items = {1: {"id": 1, "name": "Hammer"}, 2: {"id": 2, "name": "Nails"}}
 
 
 def problem_with(item):
-    """What is wrong with a new item, in words; None if nothing is."""
+    """What is wrong with a new item, in the contract's words; None if nothing is."""
     if not isinstance(item, dict):
         return "the body must be a JSON object"
     if item.keys() - {"id", "name"}:
-        return "only 'id' and 'name' are allowed"
+        return "only id and name are allowed"
     if item.keys() != {"id", "name"}:
-        return "both 'id' and 'name' are required"
-    # JSON true and false arrive as bool, which Python counts as an int.
-    if isinstance(item["id"], bool) or not isinstance(item["id"], int):
-        return "'id' must be an integer"
-    if not 1 <= item["id"] <= MAX_ID:
-        return f"'id' must be between 1 and {MAX_ID}"
-    if not isinstance(item["name"], str):
-        return "'name' must be a string"
-    if not 1 <= len(item["name"]) <= 100:
-        return "'name' must be 1 to 100 characters long"
+        return "both id and name are required"
+    # type(), not isinstance(): JSON true and false arrive as bool, an int to Python.
+    if type(item["id"]) is not int or not 1 <= item["id"] <= MAX_ID:
+        return f"id must be an integer from 1 to {MAX_ID}"
+    if not isinstance(item["name"], str) or not 1 <= len(item["name"]) <= 100:
+        return "name must be a string of 1 to 100 characters"
     return None
 
 
 class JsonHandler(tornado.web.RequestHandler):
+    ALLOWED = ()  # the methods its path takes, for the Allow header
+
     def send(self, status, data):
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
@@ -42,25 +40,40 @@ class JsonHandler(tornado.web.RequestHandler):
 
     def write_error(self, status_code, **kwargs):
         # Tornado's own error pages (405, or 500 if a handler fails) as JSON.
+        message = HTTPStatus(status_code).phrase.lower()
         if status_code == 405:
-            self.set_header("Allow", ", ".join(self.SUPPORTED_METHODS))
-        self.send(status_code, {"error": HTTPStatus(status_code).phrase.lower()})
+            self.set_header("Allow", ", ".join(self.ALLOWED))
+            message = "method not allowed; see the Allow header"
+        self.send(status_code, {"error": message})
 
 
-class ItemsHandler(JsonHandler):
-    SUPPORTED_METHODS = ("GET", "POST")
+# Tornado parses a form body (multipart/form-data, urlencoded) before a
+# handler runs, and answers a malformed one with 400, whatever the method.
+# These handlers read the body themselves, and answer once all of it has
+# arrived (a method they do not define answers 405 then).
+@tornado.web.stream_request_body
+class BodyHandler(JsonHandler):
+    def prepare(self):
+        self.body = b""
+
+    def data_received(self, chunk):
+        self.body += chunk[: MAX_BODY + 1 - len(self.body)]  # enough to tell it is too long
+
+
+class ItemsHandler(BodyHandler):
+    ALLOWED = ("GET", "POST")
 
     def get(self):
         self.send(200, sorted(items.values(), key=lambda i: i["id"]))
 
     def post(self):
-        if len(self.request.body) > MAX_BODY:
+        if len(self.body) > MAX_BODY:
             return self.send(413, {"error": f"the body must be at most {MAX_BODY} bytes"})
         media_type = self.request.headers.get("Content-Type", "").split(";")[0]
         if media_type.strip().lower() != "application/json":
-            return self.send(415, {"error": "send the item as application/json"})
+            return self.send(415, {"error": "the Content-Type must be application/json"})
         try:
-            item = json.loads(self.request.body)
+            item = json.loads(self.body)
         except (ValueError, RecursionError):
             return self.send(422, {"error": "the body is not valid JSON"})
         if problem := problem_with(item):
@@ -74,8 +87,8 @@ class ItemsHandler(JsonHandler):
         self.send(201, item)
 
 
-class ItemHandler(JsonHandler):
-    SUPPORTED_METHODS = ("GET", "DELETE")
+class ItemHandler(BodyHandler):
+    ALLOWED = ("GET", "DELETE")
 
     def get(self, item_id):
         item = items.get(int(item_id))
@@ -92,6 +105,9 @@ class ItemHandler(JsonHandler):
 class NotFoundHandler(JsonHandler):
     def prepare(self):
         self.send(404, {"error": "there is nothing at this path"})
+
+    def write_error(self, status_code, **kwargs):
+        self.prepare()  # also when Tornado could not parse the body: the path is wrong first
 
 
 def make_app(**settings):

@@ -1,7 +1,7 @@
 """Which release line of a framework a reader gets, and where the lines differ:
 
 ```text
-{{ lines("django") }}
+{{ release_lines("django") }}
 ```
 
 `pip install Django` gives a reader the newest Django their Python runs, so
@@ -42,7 +42,7 @@ def table(key: str) -> str:
     """The admonition for one framework's lines."""
     fw = registry.framework(key)
     if not fw.lines:
-        raise ValueError(f'{{{{ lines("{key}") }}}}: guide/frameworks.yml gives {key} no release lines')
+        raise ValueError(f'{{{{ release_lines("{key}") }}}}: guide/frameworks.yml gives {key} no release lines')
     releases = fw.lines["releases"]
     newest_first = sorted(releases, key=Version, reverse=True)
     gets = {line: [p for p in supported_pythons() if registry.line_for(fw, p) == line] for line in newest_first}
