@@ -1,15 +1,15 @@
 """The reader's own tests can fail: each one catches a broken app.
 
 Every framework page, and each tab of the Compare page, shows the reader a
-test file for the app they built and the command that runs it; the
-walkthrough's step `test` runs it as the page says (tests/test_walkthroughs.py),
-which proves it passes. A test that passes whatever the app does proves
-nothing, so here each one is run against broken copies of its app: the page's
-steps are followed in a fresh folder (without starting the servers, which the
-tests do not need), one small change breaks the app (a response text, a status
-code, a route), and the page's test command must then exit non-zero with
-output that names what broke: the changed text, or the status the app now
-answers instead. The last tests check what the pages say about the test tools
+test file for the app they built and the command that runs it. Here the
+page's steps are followed in a fresh folder (without starting the servers,
+which the tests do not need) and its test command is run as the page gives
+it: it must pass and print what the page says. A test that passes whatever
+the app does proves nothing, so each one is then run against broken copies of
+its app: one small change breaks the app (a response text, a status code, a
+route), and the page's test command must then exit non-zero with output that
+names what broke: the changed text, or the status the app now answers
+instead. The last tests check what the pages say about the test tools
 themselves (CherryPy's fixed port and its prompt, FastAPI's httpx2, Tornado's
 timeout, the Compare page's table).
 """
@@ -235,11 +235,14 @@ def run_copies(w: Walkthrough, reader: Reader, step: Step, folders: dict[str, Pa
 
 
 @pytest.mark.parametrize("w", [pytest.param(w, id=f"{w.id}.test") for w in TESTED])
-def test_reader_tests_catch_every_broken_app(w: Walkthrough, tmp_path: Path) -> None:
-    """The page's test command fails against the app broken each way its
+def test_reader_tests_pass_and_catch_every_broken_app(w: Walkthrough, tmp_path: Path) -> None:
+    """The page's test command passes on the app the page builds, printing
+    what the page says; it fails against the app broken each way its
     breakages say, and its output names what broke. The page is followed once;
     each breakage is made in a copy of the reader's folder."""
     reader, step = follow_to_tests(w, tmp_path / "followed")
+    for command in step.commands:
+        reader.run(command, where(w, step))  # exit 0 and the page's output, under coverage
     where_tests = reader.cwd.relative_to(reader.home)
     folders = {}
     for b in (b for b in BREAKAGES if b.walkthrough == w.id):
@@ -259,6 +262,18 @@ def test_reader_tests_catch_every_broken_app(w: Walkthrough, tmp_path: Path) -> 
             f"{context}: the tests failed, but their output does not name what broke "
             f"({b.shows!r}):\n{output[-3000:]}"
         )
+
+
+def test_nothing_after_the_last_server_but_the_reader_tests() -> None:
+    """The shared servers (guide.live) follow a page only as far as its last
+    server; the steps after it are run here, so they may only lead to the
+    reader's tests: installing the test tools, saving the test file, `test`."""
+    for w in walkthroughs():
+        last = max((i for i, s in enumerate(w.steps) if s.serve), default=-1)
+        after = [s for s in w.steps[last + 1 :] if not s.while_serving]
+        others = [s.id for s in after if s.id not in ("install-tests", "test") and not (s.copy and not s.commands)]
+        assert not others, f"{w.page_file}: {w.id} has steps after its last server no test runs: {others}"
+        assert not after or after[-1].id == "test", f"{w.page_file}: {w.id} ends without its `test` step"
 
 
 def test_every_reader_test_is_broken_every_way() -> None:
