@@ -26,12 +26,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from guide import record
 from guide.live import LiveServers
-from guide.paths import ROOT
+from guide.paths import DOCS, ROOT
 from guide.processes import SESSION, kill_all, kill_leftovers, own_loopback
 from guide.walkthroughs import walkthroughs
 
@@ -85,12 +86,35 @@ _ALL = pytest.StashKey[str]()
 
 
 def on_page(nodeid: str, page: str) -> bool:
-    """Whether a test checks `page`: by its file, its walkthrough, or the page
-    named in its parameters (`[flask.md]`, `[flask-dark]`); the strict build
-    of the whole site counts for every page."""
-    if record.page_of(nodeid) == page or nodeid.endswith("::test_strict_build"):
+    """Whether a test checks `page` (a file in docs/, without `.md`).
+
+    In this order: the strict build of the whole site counts for every page;
+    a page file named in the parameters (`[flask.md]`) says it; so does a
+    walkthrough (`[flask.items.serve]`, `[compare.flask.dev]`: the page it is
+    shown on); then the test's file, where it is a page's own
+    (`test_flask.py`; `test_compare.py[flask]` checks compare-flask); last,
+    a page named in the parameters of a test of the whole site
+    (`test_browser.py[flask-dark]`)."""
+    if nodeid.endswith("::test_strict_build"):
         return True
-    return re.search(rf"\[(?:[\w-]+:)?{re.escape(page)}(?:\.md|[\].:-])", nodeid) is not None
+    path, _, params = nodeid.partition("[")
+    if named := re.match(r"([\w-]+)\.md\b", params):
+        return named[1] == page
+    if shown := _walkthrough_page(params):
+        return shown == page
+    stem = path.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py").removeprefix("test_")
+    if (DOCS / f"{stem}.md").exists():
+        fw = re.match(r"[\w]+", params)
+        return page == (f"{stem}-{fw[0]}" if stem == "compare" and fw and (DOCS / f"{stem}-{fw[0]}.md").exists()
+                        else stem)
+    return re.match(rf"{re.escape(page)}(?:[\].:-])", params) is not None
+
+
+def _walkthrough_page(params: str) -> str | None:
+    """The page of the walkthrough a test's parameters start with, if any."""
+    pages = {w.id: w.page_file for w in walkthroughs()}
+    found = re.match(r"([\w-]+\.[\w-]+)", params)
+    return Path(pages[found[1]]).stem if found and found[1] in pages else None
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import functools
 import json
 import re
 import subprocess
@@ -142,8 +143,10 @@ Installed = dict[Path, dict[str, dict[str, list[tuple[str, ...]]]]]
 installed files under it: those files' path parts."""
 
 
+@functools.cache
 def installed() -> Installed:
-    """Who installed what, from every installed distribution's RECORD."""
+    """Who installed what, from every installed distribution's RECORD (read
+    once per process: a worker may build several frameworks' environments)."""
     found: Installed = collections.defaultdict(lambda: collections.defaultdict(dict))
     # Only what is installed in the environment's own site folders: once
     # pkg_resources is imported, copies vendored inside setuptools show up too.
@@ -203,25 +206,26 @@ def environments() -> dict[Env, list[str]]:
     return envs
 
 
-def fixed_ports() -> set[int]:
+def fixed_ports(fw: str) -> set[int]:
     """The ports a cell's check serves on because the framework fixes them
     (CherryPy's test helper), which the run holds so no other run uses them."""
-    return {DATA[fw][c]["port"] for fw in FRAMEWORKS for c in features.COLUMNS if "port" in DATA[fw][c]}
+    return {DATA[fw][c]["port"] for c in features.COLUMNS if "port" in DATA[fw][c]}
 
 
-def try_every_cell(to: Path) -> dict[Env, dict[str, Any]]:
-    """Each clean environment built under `to` and every probe of it run:
-    one process per environment, all at once, each reporting its columns in
-    one go."""
+def try_cells(fw: str, to: Path) -> dict[Env, dict[str, Any]]:
+    """Each clean environment of one framework built under `to` and every
+    probe of it run: one process per environment, all at once, each reporting
+    its columns in one go."""
     everything = installed()
     running: dict[Env, subprocess.Popen[str]] = {}
-    locks = [processes.port_lock(port) for port in sorted(fixed_ports())]
+    locks = [processes.port_lock(port) for port in sorted(fixed_ports(fw))]
     try:
         for env, columns in environments().items():
-            fw, needs = env
-            site = to / "-".join([fw, *needs])
+            if env[0] != fw:
+                continue
+            site = to / "-".join([fw, *env[1]])
             site.mkdir()
-            clean_site(features.closure(DATA[fw]["dist"], *needs), site, everything)
+            clean_site(features.closure(DATA[fw]["dist"], *env[1]), site, everything)
             running[env] = subprocess.Popen(
                 [sys.executable, "-I", "-S", str(PROBES), str(site), fw, DATA[fw]["dist"], *columns],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=site)
@@ -240,16 +244,26 @@ def try_every_cell(to: Path) -> dict[Env, dict[str, Any]]:
             lock.close()
 
 
-@pytest.fixture(scope="session")
-def tried(run_once: Callable[[str, Callable[[Path], None]], Path]) -> dict[Env, dict[str, Any]]:
-    """Every cell tried once per run: the first xdist worker to ask runs the
-    probes and writes their reports; the others wait for them and read them."""
-    def probe(saved: Path) -> None:
-        reports = try_every_cell(Path(tempfile.mkdtemp(prefix="clean-", dir=saved.parent)))
-        saved.write_text(json.dumps([[fw, list(needs), report] for (fw, needs), report in reports.items()]))
+Tried = Callable[[str], dict[Env, dict[str, Any]]]
+"""`tried(fw)`: the reports of every clean environment of one framework."""
 
-    saved = run_once("feature-probes.json", probe)
-    return {(fw, tuple(needs)): report for fw, needs, report in json.loads(saved.read_text())}
+
+@pytest.fixture(scope="session")
+def tried(run_once: Callable[[str, Callable[[Path], None]], Path]) -> Tried:
+    """Each framework's cells tried once per run, when a test first asks for
+    them (checking one page tries one framework's): the first xdist worker to
+    ask runs its probes and writes their reports; the others read them."""
+
+    @functools.cache
+    def of(fw: str) -> dict[Env, dict[str, Any]]:
+        def probe(saved: Path) -> None:
+            reports = try_cells(fw, Path(tempfile.mkdtemp(prefix=f"clean-{fw}-", dir=saved.parent)))
+            saved.write_text(json.dumps([[key, list(needs), report] for (key, needs), report in reports.items()]))
+
+        saved = run_once(f"feature-probes-{fw}.json", probe)
+        return {(key, tuple(needs)): report for key, needs, report in json.loads(saved.read_text())}
+
+    return of
 
 
 def outcome(report: dict[str, Any], env: Env, column: str) -> dict[str, Any]:
@@ -261,26 +275,25 @@ def outcome(report: dict[str, Any], env: Env, column: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("fw", FRAMEWORKS)
-def test_clean_environment_holds_only_the_framework(fw: str, tried: dict[Env, dict[str, Any]]) -> None:
+def test_clean_environment_holds_only_the_framework(fw: str, tried: Tried) -> None:
     """What the probes could see is exactly what installing the framework
     brings (the dependencies the table counts, and the framework): nothing
     else installed here, such as the asgiref Django brings, can make a cell pass."""
-    for (key, needs), report in tried.items():
-        if key == fw:
-            expected = {canonicalize_name(d) for d in features.closure(DATA[fw]["dist"], *needs)}
-            seen = {canonicalize_name(d) for d in report["seen"]}
-            assert seen == expected, f"{fw} with {list(needs)}: the probes saw {sorted(seen)}, not {sorted(expected)}"
+    for (_, needs), report in tried(fw).items():
+        expected = {canonicalize_name(d) for d in features.closure(DATA[fw]["dist"], *needs)}
+        seen = {canonicalize_name(d) for d in report["seen"]}
+        assert seen == expected, f"{fw} with {list(needs)}: the probes saw {sorted(seen)}, not {sorted(expected)}"
 
 
 @pytest.mark.parametrize(
     ("fw", "column"), [pytest.param(fw, c, id=f"{fw}.{c}") for fw in FRAMEWORKS for c in features.COLUMNS]
 )
-def test_cell_is_what_the_framework_does(fw: str, column: str, tried: dict[Env, dict[str, Any]]) -> None:
+def test_cell_is_what_the_framework_does(fw: str, column: str, tried: Tried) -> None:
     """In the framework's own environment, a "Yes" runs (routing always:
     the request reaches the route written in the style the cell names) and
     a "No" is shown missing; what a "No" cell `needs`, added, makes it run."""
     cell = DATA[fw][column]
-    found = outcome(tried[(fw, ())], (fw, ()), column)
+    found = outcome(tried(fw)[(fw, ())], (fw, ()), column)
     expected = cell.get("built_in", True)
     said = "says yes" if expected else "says no"
     assert found["works"] is expected, f"{WHERE}: {fw}.{column} {said}, but the probe found: {found['shown']}"
@@ -288,7 +301,7 @@ def test_cell_is_what_the_framework_does(fw: str, column: str, tried: dict[Env, 
         own = {canonicalize_name(d) for d in features.closure(DATA[fw]["dist"])}
         added = {canonicalize_name(d) for d in features.closure(DATA[fw]["dist"], *needs)} - own
         assert added, f"{WHERE}: {fw}.{column} needs {list(needs)}, which installing {fw} already brings"
-        with_needs = outcome(tried[(fw, needs)], (fw, needs), column)
+        with_needs = outcome(tried(fw)[(fw, needs)], (fw, needs), column)
         assert with_needs["works"], f"{WHERE}: {fw}.{column} with {list(needs)} still fails: {with_needs['shown']}"
 
 
@@ -302,11 +315,11 @@ def test_flask_async_needs_only_what_django_brings() -> None:
 
 @pytest.mark.parametrize(("fw", "column"), [(fw, c) for fw in FRAMEWORKS for c in features.COLUMNS
                                             if "port" in DATA[fw][c]])
-def test_fixed_port_is_the_one_it_serves_on(fw: str, column: str, tried: dict[Env, dict[str, Any]]) -> None:
+def test_fixed_port_is_the_one_it_serves_on(fw: str, column: str, tried: Tried) -> None:
     """A test client that serves on a port of its own choosing serves where
     the registry says, so the lock taken on that port keeps other runs away."""
     needs = tuple(DATA[fw][column]["needs"])
-    shown = outcome(tried[(fw, needs)], (fw, needs), column)["shown"]
+    shown = outcome(tried(fw)[(fw, needs)], (fw, needs), column)["shown"]
     assert f"served on port {DATA[fw][column]['port']}" in shown, f"{WHERE}: {fw}.{column}: {shown}"
 
 

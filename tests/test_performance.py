@@ -341,7 +341,7 @@ SPEED = re.compile(
 )
 
 
-@pytest.mark.parametrize("framework", FRAMEWORKS)
+@pytest.mark.parametrize("framework", FRAMEWORKS, ids=[f"{fw}.md" for fw in FRAMEWORKS])
 def test_a_page_that_speaks_of_speed_links_to_the_performance_page(framework: str) -> None:
     text = (DOCS / f"{framework}.md").read_text(encoding="utf-8")
     said = SPEED.search(text)
@@ -352,7 +352,7 @@ def test_a_page_that_speaks_of_speed_links_to_the_performance_page(framework: st
     )
 
 
-@pytest.mark.parametrize("framework", FRAMEWORKS)
+@pytest.mark.parametrize("framework", FRAMEWORKS, ids=[f"{fw}.md" for fw in FRAMEWORKS])
 def test_every_framework_page_links_its_own_row(framework: str, page: str) -> None:
     """Each framework page links the anchor of its own row in the "Every figure"
     table, and the rendered page has that anchor on that framework's row."""

@@ -34,7 +34,17 @@ def test_every_check_is_listed(request: pytest.FixtureRequest, collected_checks:
     ("tests/test_browser.py::test_page_has_no_serious_accessibility_violation[flask-dark]", "flask", True),
     ("tests/test_site.py::test_strict_build", "flask", True),
     ("tests/test_walkthroughs.py::test_as_reader[compare.flask.dev]", "flask", False),
-    ("tests/test_walkthroughs.py::test_as_reader[compare.flask.dev]", "compare", True),
+    ("tests/test_walkthroughs.py::test_as_reader[compare.flask.dev]", "compare-flask", True),
+    ("tests/test_compare.py::test_schemathesis_in_process[flask]", "flask", False),
+    ("tests/test_compare.py::test_schemathesis_in_process[flask]", "compare-flask", True),
+    ("tests/test_compare.py::test_page_says_what_each_tab_shows", "compare", True),
+    ("tests/test_features.py::test_dependency_count[flask]", "flask", False),
+    ("tests/test_features.py::test_dependency_count[flask]", "features", True),
+    ("tests/test_performance.py::test_a_page_that_speaks_of_speed_links_to_the_performance_page[flask.md]",
+     "flask", True),
+    ("tests/test_lock.py::test_install_line_gives_what_was_verified[flask.hello.install:flask-3.11]", "flask", True),
+    ("tests/test_registry.py::test_entry_is_complete[flask]", "flask", True),
+    ("tests/test_registry.py::test_entry_is_complete[flask]", "fastapi", False),
     ("tests/test_walkthroughs.py::test_as_reader[fastapi.items.serve]", "flask", False),
 ])
 def test_one_page_keeps_its_checks(nodeid: str, page: str, yes: bool) -> None:
