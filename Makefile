@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test test-deep check build build-zensical lock clean timings chromium axe upgrade-check test-pythons wrk bench
+.PHONY: serve test test-deep check build build-zensical lock clean timings reload-time chromium axe upgrade-check test-pythons wrk bench
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
@@ -104,3 +104,8 @@ clean:
 # ratio (not a test: it only reports).
 timings: $(STAMP)
 	$(BIN)/python scripts/timings.py --runs 3
+
+# How long `make serve` takes to show a snippet edit in the browser (not a
+# test: it only reports).
+reload-time: $(STAMP) chromium
+	$(BIN)/python scripts/reload_time.py $(ARGS)

@@ -621,13 +621,19 @@ def test_contract_over_http(w: Walkthrough, step: Step, live: LiveServers) -> No
         client.close()
 
 
+@pytest.mark.deep
 @pytest.mark.server
 @pytest.mark.stops
 @pytest.mark.parametrize("w", [pytest.param(w, id=f"{w.id}.prod") for w in IMPLEMENTATIONS])
 def test_schemathesis_over_http(w: Walkthrough, live: LiveServers, tmp_path: Path) -> None:
     """Schemathesis, with FastAPI's published schema and every check it has,
     against the production server; last among this server's checks, since
-    the items it creates stay in the store."""
+    the items it creates stay in the store.
+
+    Deep: `make test` runs the same Schemathesis settings in-process against
+    each app, and the contract's own cases over HTTP against this server;
+    its generated cases over real HTTP (about 6 CPU-seconds a server, most of
+    it the `st` command starting) run with the deep checks."""
     server = live.server(f"{w.id}.prod")
     check_with_schemathesis(w, server.base_url, tmp_path / "schemathesis")
 
