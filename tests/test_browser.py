@@ -2,8 +2,10 @@
 packages (`make chromium`), driven by Playwright, against the site served on
 loopback. What a reader sees, clicks and copies.
 
-Screenshots of every page, at desktop and phone widths, are saved under
-`test-artifacts/screenshots/` for a person to look at.
+With `--deep` (`make test-deep`), screenshots of every page, at desktop and
+phone widths, are saved under `test-artifacts/screenshots/` for a person to look
+at. They check nothing, and a full-page screenshot takes longer than loading
+the page, so `make test` takes none.
 """
 
 from __future__ import annotations
@@ -88,15 +90,24 @@ def page(browser: Any, served_site: str) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture(scope="session")
+def screenshots(request: pytest.FixtureRequest) -> Path | None:
+    """Where screenshots go in a deep run; None otherwise."""
+    if not request.config.getoption("deep"):
+        return None
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
 @pytest.mark.parametrize("name", PAGES)
-def test_page_as_a_reader_sees_it(page: Any, name: str) -> None:
+def test_page_as_a_reader_sees_it(page: Any, name: str, screenshots: Path | None) -> None:
     """Each page loads with no console error and no request to another host;
     its code blocks show exactly the included files; at a phone's 390 px it
-    does not scroll sideways. Screenshots at both widths are kept."""
+    does not scroll sideways. In a deep run, screenshots at both widths are kept."""
     where = f"docs/{name}.md in the browser"
     page.goto(page.base + url_path(name), wait_until="load")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}-desktop.png", full_page=True)
+    if screenshots:
+        page.screenshot(path=screenshots / f"{name}-desktop.png", full_page=True)
     shown = page.locator("pre code").evaluate_all("codes => codes.map(c => c.textContent.trim())")
     for target in includes(DOCS / f"{name}.md"):
         assert included_text(target) in shown, f"{where} does not show {target}"
@@ -105,7 +116,8 @@ def test_page_as_a_reader_sees_it(page: Any, name: str) -> None:
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    page.screenshot(path=SHOTS / f"{name}-phone.png", full_page=True)
+    if screenshots:
+        page.screenshot(path=screenshots / f"{name}-phone.png", full_page=True)
     assert overflow <= 0, f"{where} scrolls {overflow}px sideways at 390px wide"
     assert not page.problems, f"{where}: {page.problems}"
 
