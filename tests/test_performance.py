@@ -557,7 +557,8 @@ def test_the_reference_points_are_ratios(page: str, data: dict[str, Any]) -> Non
 
 def test_def_and_async_def_are_the_data(page: str, data: dict[str, Any]) -> None:
     """The FastAPI section's figures: the Compare app as given (`def`), the same
-    app with `async def`, and on asyncio and h11, or "not measured"."""
+    app with `async def`, and on asyncio and h11, or "not measured"; whether the
+    server made a difference is said by the figures, beside the runs' own spread."""
     text, fa = flat(page), rps(data, "frameworks", "fastapi")
     aio = measured(data).get("fastapi_async")
     if aio:
@@ -570,6 +571,11 @@ def test_def_and_async_def_are_the_data(page: str, data: dict[str, Any]) -> None
     if plain:
         h = plain["endpoints"]["/items/1"]["requests_per_s_median"]
         assert f"the same app served {n(h)} requests/s, {pct(h / fa)} of its {n(fa)}" in text
+        noise = max((e["requests_per_s_max"] - e["requests_per_s_min"]) / e["requests_per_s_median"]
+                    for e in (plain["endpoints"]["/items/1"], measured(data)["fastapi"]["endpoints"]["/items/1"]))
+        verdict = ("made no difference beyond the spread of the runs" if abs(h / fa - 1) <= noise
+                   else "The server matters too" if h < fa else "did not help")
+        assert f"{verdict}: on asyncio and h11" in text, "the verdict on uvloop and httptools is not the data's"
     else:
         assert "FastAPI, uvicorn without uvloop and httptools was not measured in this run" in text
 

@@ -724,14 +724,29 @@ def def_or_async(data: dict[str, Any]) -> str:
             f"{same_server(data, 'fastapi_async', 'fastapi')}")
 
 
+def spread(data: dict[str, Any], key: str) -> float:
+    """How far apart a row's slowest and fastest runs were, against its median."""
+    ep = _need(endpoint(servers(data).get(key, {})), f"{key} on {HELLO}")
+    return (ep["requests_per_s_max"] - ep["requests_per_s_min"]) / ep["requests_per_s_median"]
+
+
 def loop_cost(data: dict[str, Any]) -> str:
-    """The Compare app on uvicorn without uvloop and httptools."""
+    """The Compare app on uvicorn without uvloop and httptools, and whether
+    that made a difference larger than the two rows' own spread of runs."""
     plain, fa = rps(data, "fastapi_h11"), _need(rps(data, "fastapi"), "FastAPI requests/s")
     if not plain:
-        return unmeasured(data, "fastapi_h11")
-    return (f"on asyncio and h11 (`--loop asyncio --http h11`) the same app served {fmt_int(plain)} "
+        return "The server: " + unmeasured(data, "fastapi_h11")
+    change, noise = plain / fa - 1, max(spread(data, "fastapi_h11"), spread(data, "fastapi"))
+    if abs(change) <= noise:
+        verdict = "In this run the event loop and HTTP parser made no difference beyond the spread of the runs"
+    elif change < 0:
+        verdict = "The server matters too"
+    else:
+        verdict = "In this run the server's faster event loop and HTTP parser did not help"
+    return (f"{verdict}: on asyncio and h11 (`--loop asyncio --http h11`) the same app served {fmt_int(plain)} "
             f"requests/s, {fmt_pct(plain / fa)} of its {fmt_int(fa)} with the Compare page's command "
-            f"({loop_parser(data, 'fastapi') or 'loop and parser not recorded'})")
+            f"({loop_parser(data, 'fastapi') or 'loop and parser not recorded'}; the runs of either "
+            f"row spread over up to {fmt_pct(noise)} of its median)")
 
 
 def fastest(data: dict[str, Any]) -> str:
