@@ -460,14 +460,15 @@ def test_refresh_reads_every_fact_again(tmp_path: Path, monkeypatch: pytest.Monk
     data = tmp_path / "releases.yml"
     data.write_text(releases.DATA.read_text())
     monkeypatch.setattr(releases, "DATA", data)
-    installed = releases.series(metadata.version("django"))
+    lts = releases.load()["django"]["support"]["series"]  # the long-term line, whichever Django is installed
     asked: list[str] = []
 
     def fetch(url: str) -> dict[str, Any]:
         asked.append(url)
         if url.startswith("https://endoflife.date/"):
             return {"result": {"name": "django", "releases": [
-                {"name": installed, "isLts": True, "eoasFrom": "2030-01-01", "eolFrom": "2031-02-03"}]}}
+                {"name": "99.0", "isLts": False, "eoasFrom": "2099-01-01", "eolFrom": "2099-02-03"},
+                {"name": lts, "isLts": True, "eoasFrom": "2030-01-01", "eolFrom": "2031-02-03"}]}}
         name = url.split("/")[4]
         return pypi_payload(name, license_expression=None if name == "cherrypy" else "MIT")
 
