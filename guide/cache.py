@@ -22,16 +22,17 @@ def unless_changed(*patterns: str) -> Callable[[F], F]:
     under the repository root) is added, removed or modified."""
 
     def wrap(function: F) -> F:
-        results: dict[tuple[Any, ...], Any] = {}
+        # One result per set of arguments, with the file versions it was made
+        # from: a page that calls the function with two different arguments
+        # keeps both results, and a changed file replaces them one by one.
+        results: dict[tuple[Any, ...], tuple[tuple[tuple[str, int], ...], Any]] = {}
 
         @functools.wraps(function)
         def cached(*args: Any) -> Any:
             files = tuple(sorted((str(p), p.stat().st_mtime_ns) for pattern in patterns for p in ROOT.glob(pattern)))
-            key = (args, files)
-            if key not in results:
-                results.clear()
-                results[key] = function(*args)
-            return results[key]
+            if args not in results or results[args][0] != files:
+                results[args] = (files, function(*args))
+            return results[args][1]
 
         return cached  # type: ignore[return-value]
 

@@ -4,6 +4,9 @@ alone, and a build that fails on a marker it does not know."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import markdown
 import pytest
 
@@ -74,3 +77,27 @@ def test_a_transcript_shows_each_prompt_as_printed() -> None:
         "Username (leave blank to use '<your login name>'): admin\n"
         "Email address: admin@example.com\nPassword:\nPassword (again):\n"
     ), transcript
+
+
+def test_a_cached_result_lasts_until_its_files_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mkdocs serve` rebuilds every page on every edit; a marker that reads a
+    lot keeps its results, one per argument (the feature matrix page asks for
+    two tables), until a file it was made from changes."""
+    from guide import cache
+
+    monkeypatch.setattr(cache, "ROOT", tmp_path)
+    source = tmp_path / "data.yml"
+    source.write_text("one")
+    calls: list[str] = []
+
+    @cache.unless_changed("*.yml")
+    def table(which: str) -> str:
+        calls.append(which)
+        return f"{which}: {source.read_text()}"
+
+    for _ in range(2):
+        assert [table("features"), table("releases")] == ["features: one", "releases: one"]
+    assert calls == ["features", "releases"], "a second rebuild made the tables again"
+    source.write_text("two")
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 1_000_000))
+    assert table("features") == "features: two", "a changed file kept the old result"
