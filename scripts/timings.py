@@ -161,7 +161,9 @@ def bare_pass() -> tuple[float, int, int]:
 
 
 def wall_times(command: list[str], runs: int) -> tuple[list[float], list[int]]:
-    """Wall times of `runs` warm runs (one more first, not counted), and their exit codes."""
+    """Wall times of `runs` warm runs (one more first, not counted), and their
+    exit codes. A failing run's last lines are printed: a time of a run that
+    failed is not the time of the verification."""
     times, codes = [], []
     for i in range(runs + 1):
         start = time.perf_counter()
@@ -169,6 +171,9 @@ def wall_times(command: list[str], runs: int) -> tuple[list[float], list[int]]:
         if i:
             times.append(time.perf_counter() - start)
             codes.append(result.returncode)
+        if result.returncode:
+            tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
+            print(f"FAILED ({' '.join(command[-3:])}, run {i}):", *tail, sep="\n    ", flush=True)
     return times, codes
 
 
