@@ -288,6 +288,27 @@ def test_the_method_and_its_limits_are_the_data(page: str, data: dict[str, Any])
     assert f"advise: {workers} on this machine's {data['machine']['usable_cores']} cores" in text
 
 
+@pytest.mark.parametrize(("load", "busiest", "says"), [
+    (0.5, [], "was 0.50."),
+    (3.32, ["80.0 python -m bench", "0.5 [kdamond.0]"],
+     "was 3.32, although no other process was busy then: an average over the last minute, "
+     "it still counted work that had just ended."),
+    (3.32, ["80.0 python -m bench", "60.0 python -m pytest"],
+     "was 3.32, so other work was running on the machine too."),
+    (3.32, None, "was 3.32, so other work may have been running on the machine too."),
+])
+def test_the_load_at_the_start_says_what_it_shows(
+    load: float, busiest: list[str] | None, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load average of a minute can be high after other work has ended: the
+    page says other work ran only when a process other than the benchmark was busy."""
+    data = copy.deepcopy(made_up())
+    data["machine"]["loadavg_at_start"][0] = load
+    if busiest is not None:
+        data["machine"]["busiest_processes_at_start"] = busiest
+    assert f"The load average when the run started {says}" in flat(render_with(data, tmp_path, monkeypatch))
+
+
 def test_other_benchmarks_are_cited_with_their_sources(page: str) -> None:
     """Each benchmark of bench/context.yml is on the page with its results, its
     status, its hardware and servers, and the date they were checked; every

@@ -780,10 +780,27 @@ def noisiest(data: dict[str, Any]) -> str:
     return f"{fmt_pct(spreads[k])} of the median, for {name(k)}"
 
 
+def others_busy(data: dict[str, Any]) -> list[str] | None:
+    """The other processes that used 5% of a CPU or more when the run started
+    (bench/machine.py's rule); None for a results file that did not record them."""
+    listed = data["machine"].get("busiest_processes_at_start")
+    if listed is None:
+        return None
+    return [p for p in listed if "bench" not in p and float(p.split()[0]) >= 5.0]
+
+
 def load_note(data: dict[str, Any]) -> str:
-    load = data["machine"]["loadavg_at_start"][0]
-    busy = load >= 1
-    return f"{load:.2f}" + (", so other work was running on the machine too" if busy else "")
+    """The load average at the start, and what it says: it averages the last
+    minute, so right after other work ended it is still high while nothing runs."""
+    load, others = data["machine"]["loadavg_at_start"][0], others_busy(data)
+    if load < 1:
+        return f"{load:.2f}"
+    if others:
+        return f"{load:.2f}, so other work was running on the machine too"
+    if others is None:
+        return f"{load:.2f}, so other work may have been running on the machine too"
+    return (f"{load:.2f}, although no other process was busy then: an average over the last minute, "
+            "it still counted work that had just ended")
 
 
 def bare_vs_node(data: dict[str, Any]) -> str:
