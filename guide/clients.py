@@ -13,16 +13,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import importlib.util
 import json
 import re
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 from guide import django_project, registry
+from guide.imports import import_file
 from guide.paths import SNIPPETS
 from guide.walkthroughs import Step, Walkthrough
 
@@ -81,13 +80,7 @@ def import_snippet(path: Path) -> Any:
     The module name is derived from the path, so two `app.py` files of two
     pages do not collide.
     """
-    name = "snippet_" + re.sub(r"\W", "_", str(path.relative_to(SNIPPETS)))[:-3]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader, path
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return import_file(path, "snippet_" + re.sub(r"\W", "_", str(path.relative_to(SNIPPETS)))[:-3])
 
 
 def app_of(w: Walkthrough, step: Step) -> Any:

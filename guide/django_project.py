@@ -13,10 +13,10 @@ around each request by `own_settings`.
 from __future__ import annotations
 
 import ast
-import sys
 from pathlib import Path
 from typing import Any
 
+from guide.imports import import_folder
 from guide.walkthroughs import walkthrough
 
 BLOG = "django.blog"
@@ -35,7 +35,7 @@ def setup() -> None:
     assert edit.edit
     source = w.source / edit.edit
     project = source.parent.parent
-    sys.path.insert(0, str(project))  # the reader's `posts` app, as manage.py would find it
+    import_folder(project / "posts", "posts")  # the reader's app, as manage.py finds it beside itself
     fragment: dict[str, Any] = {}
     exec(compile(source.read_text(), str(source), "exec"), fragment)  # noqa: S102 - our snippet
     settings.configure(

@@ -29,6 +29,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from guide.imports import import_file
 from guide.paths import DOCS, ROOT, SNIPPETS
 from guide.processes import Server, listening_addresses, reader_env
 from guide.reader import COMMAND_TIMEOUT, Reader
@@ -195,7 +196,7 @@ def flask_debugger_in_process(run: Run) -> None:
     from werkzeug.debug import DebuggedApplication
     from werkzeug.test import Client
 
-    module = import_article(run.folder / run.sample.saved_as, "article_flask_hello")
+    module = import_file(run.folder / run.sample.saved_as, "article_flask_hello")
     module.app.add_url_rule("/boom", "boom", lambda: 1 / 0)
     module.app.debug = True  # what app.run(debug=True) sets before it serves
     debugged = DebuggedApplication(module.app, evalex=True)
@@ -228,17 +229,6 @@ def flask_html_errors(run: Run) -> None:
         assert r.text.startswith("<!doctype html>"), shows(r)
 
 
-def import_article(path: Path, name: str):  # type: ignore[no-untyped-def]
-    """Import one of the article's files (saved in a temporary folder) as a fresh module."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 # --------------------------------------------------------------------------
 # FastAPI
 # --------------------------------------------------------------------------
@@ -265,8 +255,8 @@ def fastapi_same_schema(run: Run) -> None:
     """`List[Item]` and `Optional[str]` describe exactly what `list[Item]` and
     `str | None` do: the same Item schema and the same list response."""
     (run.folder / "modern.py").write_text(MODERN_HINTS)
-    old = import_article(run.folder / "main.py", "article_fastapi_main").app.openapi()
-    new = import_article(run.folder / "modern.py", "article_fastapi_modern").app.openapi()
+    old = import_file(run.folder / "main.py", "article_fastapi_main").app.openapi()
+    new = import_file(run.folder / "modern.py", "article_fastapi_modern").app.openapi()
 
     def item(s):  # type: ignore[no-untyped-def]
         return s["components"]["schemas"]["Item"]

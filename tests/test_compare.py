@@ -21,7 +21,6 @@ which does not, runs last on its server, and in-process on an app of its own.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import re
@@ -50,6 +49,7 @@ from guide.clients import (
     import_snippet,
     open_client,
 )
+from guide.imports import import_file
 from guide.live import LiveServers
 from guide.pages import markers
 from guide.paths import DOCS, ROOT, SNIPPETS
@@ -796,11 +796,7 @@ def bare_client(key: str) -> Iterator[tuple[Client, Any]]:
     kind = registry.framework(key).client
     if kind == "django":
         django_project.setup()
-    spec = importlib.util.spec_from_file_location(f"bare_{key}", BARE / f"{key}_alone.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = import_file(BARE / f"{key}_alone.py", f"bare_{key}")
     client = DjangoClient(module) if kind == "django" else CLIENTS[kind](module.app)
 
     class Answering:
