@@ -34,13 +34,19 @@ def busy_processes(limit: int = 5) -> list[str]:
     return []
 
 
+def others_busy(processes: list[str]) -> list[str]:
+    """Of `busy_processes()`'s lines, the processes other than the benchmark's
+    own that used 5% of a CPU or more: other work that competes with the run."""
+    return [p for p in processes if "bench" not in p and float(p.split()[0]) >= 5.0]
+
+
 def machine() -> dict:
     """What the run ran on, and how busy it was when it started."""
     cpuinfo = Path("/proc/cpuinfo").read_text()
     model = re.search(r"^model name\s*:\s*(.*)$", cpuinfo, re.MULTILINE)
     mem = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.MULTILINE)
     load = loadavg()
-    others = [p for p in busy_processes(8) if "bench" not in p and float(p.split()[0]) >= 5.0]
+    others = others_busy(busy_processes(8))
     return {
         "load_note": (
             f"load average {load[0]} / {load[1]} / {load[2]} (1/5/15 min) on {os.cpu_count()} cores at the start; "

@@ -173,7 +173,7 @@ def wall_times(command: list[str], runs: int) -> tuple[list[float], list[int]]:
             codes.append(result.returncode)
         if result.returncode:
             tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
-            print(f"FAILED ({' '.join(command[-3:])}, run {i}):", *tail, sep="\n    ", flush=True)
+            print(f"FAILED ({shlex.join(command)}, run {i}):", *tail, sep="\n    ", flush=True)
     return times, codes
 
 

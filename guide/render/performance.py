@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from bench.machine import others_busy
 from guide import registry
 from guide.paths import BENCH
 from guide.render.charts import Bar, bar_chart, table
@@ -780,19 +781,11 @@ def noisiest(data: dict[str, Any]) -> str:
     return f"{fmt_pct(spreads[k])} of the median, for {name(k)}"
 
 
-def others_busy(data: dict[str, Any]) -> list[str] | None:
-    """The other processes that used 5% of a CPU or more when the run started
-    (bench/machine.py's rule); None for a results file that did not record them."""
-    listed = data["machine"].get("busiest_processes_at_start")
-    if listed is None:
-        return None
-    return [p for p in listed if "bench" not in p and float(p.split()[0]) >= 5.0]
-
-
 def load_note(data: dict[str, Any]) -> str:
     """The load average at the start, and what it says: it averages the last
     minute, so right after other work ended it is still high while nothing runs."""
-    load, others = data["machine"]["loadavg_at_start"][0], others_busy(data)
+    listed = data["machine"].get("busiest_processes_at_start")  # None in a file that did not record them
+    load, others = data["machine"]["loadavg_at_start"][0], None if listed is None else others_busy(listed)
     if load < 1:
         return f"{load:.2f}"
     if others:
