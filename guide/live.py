@@ -20,7 +20,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from guide.processes import Server
+from guide.processes import KEEPERS, Server
 from guide.reader import Reader
 from guide.walkthroughs import Step, Walkthrough, step
 
@@ -93,6 +93,7 @@ class LiveServers:
         self._folders = itertools.count()
         self.stopped: dict[str, Stopped] = {}
         """How each server stopped so far ended, by step, the last time."""
+        KEEPERS.append(self._free)
 
     def _new(self, w: Walkthrough) -> _Following:
         return _Following(w, Reader(w, self.tmp / f"{next(self._folders)}-{w.id}", installs=False))
@@ -157,6 +158,8 @@ class LiveServers:
 
     def close(self) -> None:
         """Stop everything still running."""
+        if self._free in KEEPERS:
+            KEEPERS.remove(self._free)
         for following in self._following.values():
             self._halt(following)
         self._following.clear()

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from guide.walkthroughs import Command
@@ -150,15 +151,23 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+KEEPERS: list[Callable[[int], None]] = []
+"""What keeps servers running in this process between tests (`guide.live`),
+each able to stop the one it keeps on a port: when this process asks for a
+port it holds itself, waiting would never end."""
+
+
 def port_lock(port: int, timeout: float = 60.0) -> socket.socket:
     """Wait for, then hold, this machine's lock on a fixed port.
 
     Two tests, or two test runs, must not start servers on the same port at
     once. The lock is an abstract Unix socket: it needs no file and is
-    released when its holder closes it or dies, whatever the cause.
+    released when its holder closes it or dies, whatever the cause. A server
+    this process keeps on the port is stopped first (`KEEPERS`).
     """
     deadline = time.monotonic() + timeout
     name = f"\0python-web-frameworks-verified:{port}"
+    asked = False
     while True:
         lock = socket.socket(socket.AF_UNIX)
         try:
@@ -166,6 +175,11 @@ def port_lock(port: int, timeout: float = 60.0) -> socket.socket:
             return lock
         except OSError:
             lock.close()
+            if not asked:
+                asked = True
+                for free in KEEPERS:
+                    free(port)
+                continue
             if time.monotonic() > deadline:
                 raise PortInUse(f"waited {timeout:.0f}s for another test using port {port}") from None
             time.sleep(0.05)

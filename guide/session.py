@@ -30,7 +30,6 @@ from pathlib import Path
 
 import pytest
 
-from guide import record
 from guide.live import LiveServers
 from guide.paths import DOCS, ROOT
 from guide.processes import SESSION, kill_all, kill_leftovers, own_loopback

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from guide.processes import PortInUse, Server, ensure_port_free, free_port, port_is_free
+from guide.processes import KEEPERS, PortInUse, Server, ensure_port_free, free_port, port_is_free, port_lock
 from guide.walkthroughs import Command
 
 # A server that also starts a child process, as reloaders do, and says so.
@@ -129,3 +129,26 @@ def test_nothing_survives_an_interrupted_run(tmp_path: Path, how: str) -> None:
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_port_this_process_keeps_is_given_up_when_it_asks_for_it() -> None:
+    """A test that wants a port a server kept running by this same process
+    holds (`guide.live`) gets it at once: the keeper is asked to stop that
+    server. With no keeper to ask, the same wait ends in PortInUse."""
+    port = free_port()
+    held = port_lock(port)
+    with pytest.raises(PortInUse):
+        port_lock(port, timeout=0.2)
+    asked: list[int] = []
+
+    def keeper(wanted: int) -> None:
+        asked.append(wanted)
+        held.close()
+
+    KEEPERS.append(keeper)
+    try:
+        port_lock(port, timeout=0.2).close()
+    finally:
+        KEEPERS.remove(keeper)
+        held.close()
+    assert asked == [port]
