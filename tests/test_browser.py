@@ -70,11 +70,15 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Any, served_site: str) -> Iterator[Any]:
-    """A fresh tab. Console errors, page errors and requests to any host but
-    the local server are collected in `page.problems`."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def tab(browser: Any, served_site: str) -> Iterator[Any]:
+    """One tab per test module, opened once: a browser context costs three
+    times what loading a page in it does. Console errors, page errors and
+    requests to any host but the local server are collected in `tab.problems`."""
+    context = browser.new_context(viewport=VIEWPORT)
     tab = context.new_page()
     tab.problems = []
     local = urlsplit(served_site).netloc
@@ -89,6 +93,21 @@ def page(browser: Any, served_site: str) -> Iterator[Any]:
     tab.base = served_site
     yield tab
     context.close()
+
+
+@pytest.fixture
+def page(tab: Any) -> Iterator[Any]:
+    """The tab, as a first-time reader has it: desktop width, light colour
+    scheme, nothing stored by an earlier page (Material keeps the chosen
+    palette in localStorage), no problem noted, no request intercepted."""
+    tab.set_viewport_size(VIEWPORT)
+    tab.emulate_media(color_scheme="light")
+    tab.problems.clear()
+    yield tab
+    tab.unroute_all()
+    if tab.url.startswith(tab.base):
+        tab.evaluate("localStorage.clear(); sessionStorage.clear()")
+    tab.goto("about:blank")
 
 
 @pytest.fixture(scope="session")
@@ -233,8 +252,16 @@ def axe_violations(tab: Any) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("name", BUILT_PAGES)
+def schemes_of(name: str) -> list[Any]:
+    """Light, the scheme of a first visit, on every page; dark on the home page,
+    and on every other page in a deep run: one stylesheet makes the dark
+    palette, and axe takes a second a page (`make test-deep` checks them all)."""
+    return [pytest.param(name, scheme, id=f"{name}-{scheme}",
+                         marks=[pytest.mark.deep] if scheme == "dark" and name != "index" else [])
+            for scheme in SCHEMES]
+
+
+@pytest.mark.parametrize(("name", "scheme"), [case for name in BUILT_PAGES for case in schemes_of(name)])
 def test_page_has_no_serious_accessibility_violation(page: Any, name: str, scheme: str) -> None:
     """axe-core finds no serious or critical WCAG violation on the page, in
     light and in dark mode, with every tab and collapsed note opened. No rule
