@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import json
 import re
+import ssl
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -295,11 +297,25 @@ def client_for(w: Walkthrough, step: Step) -> Iterator[Client]:
 # --------------------------------------------------------------------------
 
 
-def http_get(url: str) -> Response:
-    """GET a URL over real HTTP, following redirects like a browser."""
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    return ssl.create_default_context()
+
+
+def loopback_client(base_url: str = "", **options: Any) -> Any:
+    """An httpx client for the servers the checks start on loopback (10 s
+    timeout). httpx builds a TLS context for every client, reading the CA
+    bundle each time (28 ms, hundreds of times a run), though these speak
+    plain HTTP: every client here shares one, built once per process."""
     import httpx2
 
-    r = httpx2.get(url, follow_redirects=True, timeout=10)
+    return httpx2.Client(base_url=base_url, timeout=10, verify=_tls(), **options)
+
+
+def http_get(url: str) -> Response:
+    """GET a URL over real HTTP, following redirects like a browser."""
+    with loopback_client() as client:
+        r = client.get(url, follow_redirects=True)
     return _response(r.status_code, r.headers, r.text, _hops(r.history))
 
 
@@ -307,10 +323,8 @@ class HTTPClient:
     """The same interface as the test clients, over real HTTP to `base_url`."""
 
     def __init__(self, base_url: str) -> None:
-        import httpx2
-
         self.base_url = base_url
-        self.client = httpx2.Client(base_url=base_url, timeout=10)
+        self.client = loopback_client(base_url)
 
     def get(self, path: str) -> Response:
         r = self.client.get(path, follow_redirects=True)

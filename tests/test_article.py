@@ -29,6 +29,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from guide.clients import loopback_client
 from guide.imports import import_file
 from guide.paths import DOCS, ROOT, SNIPPETS
 from guide.processes import Server, listening_addresses, reader_env
@@ -109,11 +110,13 @@ class Run:
         return self.server
 
     def get(self, path: str, **kw) -> httpx2.Response:  # type: ignore[no-untyped-def]
-        return httpx2.get(self.live.base_url + path, timeout=10, **kw)
+        with loopback_client(self.live.base_url) as client:
+            return client.get(path, **kw)
 
     def post(self, path: str, body: bytes) -> httpx2.Response:
         headers = {"Content-Type": "application/json"}
-        return httpx2.post(self.live.base_url + path, content=body, headers=headers, timeout=10)
+        with loopback_client(self.live.base_url) as client:
+            return client.post(path, content=body, headers=headers)
 
     def python(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run this venv's Python in the folder, as the reader's terminal would."""
@@ -173,7 +176,7 @@ def flask_debugger(run: Run) -> None:
     command = {"__debugger__": "yes", "cmd": "6*7", "frm": "0", "s": secret[1]}
     refused = run.get("/console", params=command)
     assert refused.status_code == 404, f"a command without the PIN: {shows(refused)}"
-    with httpx2.Client(base_url=server.base_url, timeout=10) as client:
+    with loopback_client(server.base_url) as client:
         auth = {"__debugger__": "yes", "cmd": "pinauth", "pin": pin[1], "s": secret[1]}
         assert client.get("/console", params=auth).json() == {"auth": True, "exhausted": False}
         for host, status in ((f"127.0.0.1:{port}", 200), (f"localhost:{port}", 200),

@@ -27,6 +27,7 @@ from bs4 import BeautifulSoup
 
 from guide import django_project, registry
 from guide.checks import where
+from guide.clients import loopback_client
 from guide.live import LiveServers
 from guide.paths import ROOT
 from guide.processes import Server
@@ -92,9 +93,7 @@ class HttpBrowser:
     """Real HTTP with a cookie jar, following redirects."""
 
     def __init__(self, base_url: str) -> None:
-        import httpx2
-
-        self.client = httpx2.Client(base_url=base_url, follow_redirects=True, timeout=10)
+        self.client = loopback_client(base_url, follow_redirects=True)
 
     def _page(self, r: Any) -> Page:
         return Page(r.status_code, r.url.path, r.text, {k.lower(): v for k, v in r.headers.items()})

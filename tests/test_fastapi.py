@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from guide.checks import where
-from guide.clients import app_of, client_for, http_get, import_snippet
+from guide.clients import app_of, client_for, http_get, import_snippet, loopback_client
 from guide.live import LiveServers
 from guide.paths import ROOT
 from guide.processes import Server, listening_addresses
@@ -402,11 +402,9 @@ SERVERS = [f"{W.id}.{s.id}" for s in W.servers]
 def test_posts_over_real_http(ref: str, live: LiveServers) -> None:
     """The same POSTs, one after another, against each of the page's servers
     (a server of its own: the POSTs add items)."""
-    import httpx2
-
     with live.fresh(ref) as (_, server):
         items = START
-        with httpx2.Client(base_url=server.base_url, timeout=10) as client:
+        with loopback_client(server.base_url) as client:
             for post in POSTS:
                 items = check_post(client, post, items, CONTEXT + " [as the reader runs it]")
 
