@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import summarise, wrk_run
-from guide.processes import START_TIMEOUT, Server, group_alive, port_is_free, port_lock, quiet_env
+from guide.processes import START_TIMEOUT, Server, group_alive, port_is_free, port_lock, reader_env
 from guide.walkthroughs import Command
 
 HELLO = "/items/1"
@@ -168,7 +168,7 @@ def server(name: str, command: Command, port: int, cwd: Path, wrk: str, method: 
     log(f"== {name}: {command.line}")
     result: dict = {"command": command.line, "port": port, "hello_endpoint": HELLO}
     t0 = time.monotonic()
-    running = Server(command, port, cwd, f"bench {name}", quiet_env())
+    running = Server(command, port, cwd, f"bench {name}", reader_env())
     try:
         with running:
             result["cold_start_s"] = round(first_200(port, HELLO, t0 + START_TIMEOUT) - t0, 3)
@@ -225,7 +225,7 @@ def levels(
     result: dict = {"command": command.line, "port": port, "levels": {}, "stopped": True,
                     "port_free_after": True, "pgids": []}
     for n in counts:
-        running = Server(command, port, cwd, f"bench {name}", quiet_env())
+        running = Server(command, port, cwd, f"bench {name}", reader_env())
         level: dict = {}
         try:
             with running, RssSampler(running.proc.pid) as rss:

@@ -205,13 +205,18 @@ def reader_env(measure: Path | None = None, omit: tuple[Path, ...] = ()) -> dict
     plugin but pytest's own, and the run's name (`RUN`), so nothing it starts
     can outlive the run unnoticed.
 
-    Under coverage, the reader's copies in `measure` (a `<tmp>/snippets` tree)
-    are measured too, and mapped back to `snippets/` by `[tool.coverage.paths]`;
-    files in `omit` (generated files a snippet only edits) are not, since their
-    lines are not the snippet's.
+    Under coverage, only a terminal given `measure` (a `<tmp>/snippets` tree,
+    where the reader's copies are) runs its processes under coverage too, the
+    copies mapped back to `snippets/` by `[tool.coverage.paths]`; files in
+    `omit` (generated files a snippet only edits) are not measured, since
+    their lines are not the snippet's. Any other terminal runs without it: on
+    Python 3.11 the tracer slows every line a process runs, not only the
+    snippets'.
     """
     env = dict(os.environ)
-    if measure and "COVERAGE_PROCESS_CONFIG" in env:
+    if not measure:
+        env.pop("COVERAGE_PROCESS_CONFIG", None)
+    elif "COVERAGE_PROCESS_CONFIG" in env:
         config = json.loads(base64.b64decode(env["COVERAGE_PROCESS_CONFIG"]))
         config["source"] = [*config["source"], str(measure)]
         config["run_omit"] = [*config["run_omit"], *map(str, omit)]
@@ -231,14 +236,6 @@ def reader_env(measure: Path | None = None, omit: tuple[Path, ...] = ()) -> dict
     )
     env.pop("PYTHONPATH", None)
     env[RUN] = os.environ.get(SESSION) or str(os.getpid())
-    return env
-
-
-def quiet_env() -> dict[str, str]:
-    """The reader's terminal without coverage: for servers that are measured
-    (the benchmark), not checked."""
-    env = reader_env()
-    env.pop("COVERAGE_PROCESS_CONFIG", None)
     return env
 
 

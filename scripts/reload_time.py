@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from guide.paths import ROOT
-from guide.processes import Server, free_port, kill_all, quiet_env
+from guide.processes import Server, free_port, kill_all, reader_env
 from guide.walkthroughs import Command
 
 SNIPPET = ROOT / "snippets" / "flask" / "hello" / "app.py"
@@ -37,7 +37,7 @@ def main() -> None:
     port = free_port()
     command = Command(f"{shlex.quote(sys.executable)} -m mkdocs serve --livereload -a 127.0.0.1:{port}",
                       output=("Serving on",))
-    env = {**quiet_env(), "NO_MKDOCS_2_WARNING": "1"}
+    env = {**reader_env(), "NO_MKDOCS_2_WARNING": "1"}
     original = SNIPPET.read_text()
     delays = []
     try:

@@ -630,14 +630,14 @@ def test_two_worker_processes_keep_two_stores(tmp_path: Path) -> None:
     import shutil
 
     from guide.clients import HTTPClient
-    from guide.processes import Server, free_port, quiet_env
+    from guide.processes import Server, free_port, reader_env
     from guide.walkthroughs import Command
 
     shutil.copytree(walkthrough("compare.flask").source, tmp_path / "app")
     ports = [free_port(), free_port()]
     started = [Server(Command(f"gunicorn --bind 127.0.0.1:{port} app:app",
                               output=(f"Listening at: http://127.0.0.1:{port}",)),
-                      port, tmp_path / "app", "two stores", quiet_env()) for port in ports]
+                      port, tmp_path / "app", "two stores", reader_env()) for port in ports]
     with started[0], started[1]:
         one, other = (HTTPClient(s.base_url) for s in started)
         try:
