@@ -336,4 +336,3 @@ class HTTPClient:
 
     def close(self) -> None:
         self.client.close()
-

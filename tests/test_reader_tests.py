@@ -61,7 +61,6 @@ class Breakage:
         return f"{self.walkthrough}-{self.kind}"
 
 
-
 def status(code: int) -> str:
     """A status line as this Python names it: the test tools take the phrase
     from the standard library, and Python 3.13 renamed some (RFC 9110): 413
