@@ -74,11 +74,16 @@ def paste_over(target: Path, snippet: Path) -> None:
     target.write_text(text)
 
 
-def wait_for(port: int, deadline: float) -> None:
+def wait_for(port: int, log: Path, printed: tuple[str, ...], deadline: float) -> None:
+    """Until the server prints what the page says it prints and answers on its
+    port: a person reads the terminal before opening the browser. (Waiting on
+    the port alone is not enough: CherryPy listens before its engine has
+    started, and Ctrl-C in that moment leaves it running.)"""
     while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
+        if all(text in log.read_text(errors="replace") for text in printed):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    return
         time.sleep(0.02)
     raise SystemExit(f"nothing answered on port {port}")
 
@@ -112,10 +117,12 @@ def save(w: Walkthrough, step: Step, home: Path) -> None:
 def serve(w: Walkthrough, step: Step, home: Path, cwd: Path, env: dict[str, str]) -> None:
     """Start the server, open each URL once, do what the page does beside it, stop it."""
     assert step.serve and step.port
-    server = subprocess.Popen(shlex.split(step.serve.line), cwd=cwd, env=env, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = home.parent / f"server-{step.port}.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(shlex.split(step.serve.line), cwd=cwd, env=env, start_new_session=True,
+                                  stdout=out, stderr=subprocess.STDOUT)
     try:
-        wait_for(step.port, time.monotonic() + 30)
+        wait_for(step.port, log, step.serve.output, time.monotonic() + 30)
         for visit in step.visits:
             open_url(visit.url, step)
         for beside in w.beside(step):
@@ -126,9 +133,12 @@ def serve(w: Walkthrough, step: Step, home: Path, cwd: Path, env: dict[str, str]
         os.killpg(server.pid, signal.SIGINT)
         try:
             server.wait(10)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired:  # counted in the pass's time, and said
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+            tail = log.read_text(errors="replace").strip().splitlines()[-3:]
+            print(f"NOTE: `{step.serve.line}` ({w.source.relative_to(ROOT)}) did not stop within 10 s "
+                  "of Ctrl-C and was killed; it printed last:", *tail, sep="\n    ", flush=True)
 
 
 def follow(w: Walkthrough, base: Path, env: dict[str, str]) -> tuple[int, int]:
