@@ -10,8 +10,10 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test test-deep check build build-zensical lock clean timings reload-time chromium axe upgrade-check test-pythons wrk bench
 
+# MkDocs' live-reload server, rebuilding only the page an edit changed
+# (guide/serve.py says when it rebuilds everything, as `mkdocs serve` does).
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --livereload
+	$(BIN)/python -m guide.serve
 
 # Twice as many workers as cores: most tests wait on a server process, not the CPU.
 JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))

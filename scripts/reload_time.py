@@ -1,7 +1,7 @@
 """How long does `make serve` take to show a snippet edit in the browser?
 
-Starts the live-reloading preview (`mkdocs serve --livereload`, as `make
-serve` does, on a free loopback port), opens the Flask page in headless
+Starts the live-reloading preview (`python -m guide.serve`, as `make serve`
+does, on a free loopback port), opens the Flask page in headless
 Chromium, then several times: appends a comment line to the snippet that page
 shows, and waits until the page in the browser shows it. Prints each delay and
 their median; restores the snippet, stops the server. Not a test: it only
@@ -35,13 +35,13 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    command = Command(f"{shlex.quote(sys.executable)} -m mkdocs serve --livereload -a 127.0.0.1:{port}",
+    command = Command(f"{shlex.quote(sys.executable)} -m guide.serve -a 127.0.0.1:{port}",
                       output=("Serving on",))
     env = {**reader_env(), "NO_MKDOCS_2_WARNING": "1"}
     original = SNIPPET.read_text()
     delays = []
     try:
-        with Server(command, port, ROOT, "mkdocs serve", env), sync_playwright() as p:
+        with Server(command, port, ROOT, "make serve", env), sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
             tab = browser.new_page()
             tab.goto(f"http://127.0.0.1:{port}{PAGE}")
