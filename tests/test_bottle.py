@@ -31,7 +31,7 @@ import httpx2
 import pytest
 
 from guide.checks import check_visit, where
-from guide.clients import Client, app_of, client_for, http_get
+from guide.clients import Client, app_of, client_for, http_get, loopback_client
 from guide.live import LiveServers
 from guide.processes import reader_env
 from guide.reader import Reader
@@ -228,7 +228,8 @@ def test_square_digit_limit() -> None:
 def test_server_is_wsgiref(ref: str, live: LiveServers) -> None:
     """Both commands on the page run the standard library's wsgiref server,
     which speaks HTTP/1.0."""
-    response = httpx2.get(f"{live.server(ref).base_url}/square/5", timeout=10)
+    with loopback_client(live.server(ref).base_url) as client:
+        response = client.get("/square/5")
     assert (response.http_version, response.headers["server"].split("/")[0]) == (
         "HTTP/1.0",
         "WSGIServer",

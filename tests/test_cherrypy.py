@@ -22,12 +22,11 @@ from pathlib import Path
 import cheroot.wsgi
 import cherrypy
 import cherrypy._cpwsgi_server
-import httpx2
 import pytest
 import webtest
 
 from guide.checks import check_visit, where
-from guide.clients import client_for, http_get, import_snippet
+from guide.clients import client_for, http_get, import_snippet, loopback_client
 from guide.live import LiveServers
 from guide.walkthroughs import Visit, walkthrough
 
@@ -163,7 +162,8 @@ def test_quiet_start_with_cherrypys_server(ref: str, live: LiveServers) -> None:
     context = where(HELLO, SERVE)
     for unwanted in ("CherryPy Checker", "has an empty config", "Autoreloader"):
         assert unwanted not in server.output, f"{context}: printed {unwanted!r}:\n{server.output}"
-    response = httpx2.get(f"{server.base_url}/", timeout=10)
+    with loopback_client(server.base_url) as client:
+        response = client.get("/")
     assert (response.http_version, response.headers["server"]) == (
         "HTTP/1.1",
         f"CherryPy/{cherrypy.__version__}",

@@ -450,7 +450,6 @@ def test_dev_reloads_and_run_is_one_process_and_both_stop_cleanly(ref: str, live
     the two items. `fastapi run` is a single process with no reloader. Stopping
     either (Ctrl+C to the whole process group) leaves no process behind, in
     its group or anywhere in the folder."""
-    import httpx2
 
     step = W.step(ref.rpartition(".")[2])
     context = where(W, step) + " [as the reader runs it]"
@@ -468,7 +467,8 @@ def test_dev_reloads_and_run_is_one_process_and_both_stop_cleanly(ref: str, live
                 f"{context}: expected a reloader and one worker, found {members}"
             )
             assert "using WatchFiles" in server.output, f"{context}: {server.output}"
-            created = httpx2.post(f"{server.base_url}/items/", json={"id": 3, "name": "Saw"})
+            with loopback_client(server.base_url) as client:
+                created = client.post("/items/", json={"id": 3, "name": "Saw"})
             assert created.status_code == 201, f"{context}: {created.status_code} {created.text}"
             main = r.cwd / "main.py"
             later = main.stat().st_mtime + 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guide.clients import app_of
+from guide.clients import app_of, loopback_client
 from guide.live import LiveServers
 from guide.walkthroughs import walkthrough
 
@@ -27,9 +27,8 @@ def test_items_api_is_read_only_and_says_so_in_json(method: str) -> None:
 @pytest.mark.parametrize("ref", ["flask.items.serve"])
 def test_write_over_real_http_gets_json_405(ref: str, live: LiveServers) -> None:
     """The same answer from `python app.py` over real HTTP."""
-    import httpx2
-
-    response = httpx2.post(f"{live.server(ref).base_url}/api/items", json={"id": 3}, timeout=10)
+    with loopback_client(live.server(ref).base_url) as client:
+        response = client.post("/api/items", json={"id": 3})
     assert (response.status_code, response.json()) == (405, {"error": "Method Not Allowed"})
 
 

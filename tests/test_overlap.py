@@ -24,9 +24,9 @@ import dataclasses
 import threading
 from pathlib import Path
 
-import httpx2
 import pytest
 
+from guide.clients import loopback_client
 from guide.processes import Server, free_port
 from guide.walkthroughs import Command
 
@@ -180,7 +180,8 @@ def both_at_once(base_url: str) -> dict[str, str]:
 
     def send(path: str) -> None:
         start.wait()
-        answers[path] = httpx2.get(base_url + path, timeout=10).text.strip('"')
+        with loopback_client(base_url) as client:
+            answers[path] = client.get(path).text.strip('"')
 
     threads = [threading.Thread(target=send, args=(path,)) for path in ("/wait", "/release")]
     for thread in threads:
