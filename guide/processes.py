@@ -102,6 +102,20 @@ def _listening(port: int) -> list[tuple[str, str]]:
     return found
 
 
+def open_connections(port: int) -> int:
+    """How many connections the server on `port` has not finished with: being
+    accepted, open, or closed by the client and not yet by the server (the
+    states SYN_RECV, ESTABLISHED and CLOSE_WAIT of /proc's tables)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] in ("01", "03", "08") and int(fields[1].rpartition(":")[2], 16) == port:
+                    count += 1
+    return count
+
+
 def port_owner(port: int) -> str:
     """Who listens on a loopback TCP port: `pid N (command line)`, from /proc."""
     sockets = {f"socket:[{inode}]" for _, inode in _listening(port)}
@@ -382,10 +396,17 @@ class Server:
 
     def _settle(self, quiet: float = 0.02, limit: float = 1.0) -> None:
         # A reader presses Ctrl-C after the last page has loaded, not while the
-        # server is still writing its log line for it: wait until the server
-        # has written nothing for a moment (usually it has long finished).
+        # server is still writing its log line for it, or still closing the
+        # connection a page came over (a client has the whole answer a moment
+        # before the server's send returns; on a busy machine that moment is
+        # long enough for Ctrl-C to land in gunicorn's sync worker, which then
+        # prints a traceback). Wait until the server has written nothing for a
+        # moment and has finished with every connection; usually it has long
+        # finished.
         deadline = time.monotonic() + limit
         while time.monotonic() < min(deadline, self.last_output + quiet):
+            time.sleep(quiet / 4)
+        while time.monotonic() < deadline and open_connections(self.port):
             time.sleep(quiet / 4)
 
     def printed(self, text: str, times: int = 1, timeout: float = 5.0) -> bool:

@@ -16,7 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from guide.processes import KEEPERS, PortInUse, Server, ensure_port_free, free_port, port_is_free, port_lock
+from guide.processes import (
+    KEEPERS,
+    PortInUse,
+    Server,
+    ensure_port_free,
+    free_port,
+    open_connections,
+    port_is_free,
+    port_lock,
+)
 from guide.walkthroughs import Command
 
 # A server that also starts a child process, as reloaders do, and says so.
@@ -152,3 +161,20 @@ def test_a_port_this_process_keeps_is_given_up_when_it_asks_for_it() -> None:
         KEEPERS.remove(keeper)
         held.close()
     assert asked == [port]
+
+
+def test_a_connection_counts_until_the_server_has_closed_it() -> None:
+    """Ctrl-C waits for `open_connections(port)` to reach 0 (see
+    `Server._settle`): a connection counts while it is open, and after the
+    client closed it, until the server closes its end too."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        assert open_connections(port) == 0
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = listener.accept()
+        assert open_connections(port) == 1
+        client.close()
+        time.sleep(0.05)
+        assert open_connections(port) == 1, "the client's close alone finished the server's connection"
+        accepted.close()
+        assert open_connections(port) == 0
