@@ -220,4 +220,9 @@ def _interrupted(signum: int, frame: object) -> None:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _interrupted)
+    # Started in the background (`nohup … &`), a process inherits SIGINT
+    # ignored, and so would every server: Ctrl-C would stop none of them, and
+    # each would be killed after 10 s. Handled here, it is the default again
+    # in every child.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     main()
