@@ -3,19 +3,22 @@
 `mkdocs serve` rebuilds the whole site on every edit: it loads the config again,
 compiles every theme template again, converts every page and indexes every page
 for search, about 1.5 s here, and only then does the browser reload. An author
-who edits one snippet waits for all twenty-one pages. This is the same server
-(MkDocs' `LiveReloadServer`, the same browser script, the same watched paths)
-with a builder that does less:
+who edits one snippet waits for every page. This is the same server (MkDocs'
+`LiveReloadServer`, the same browser script, the same watched paths) with a
+builder that does less:
 
-- it expands each page's markers and includes (the Markdown preprocessors only,
-  about 0.25 s for every page) and rebuilds just the one page whose expanded
-  text changed, with MkDocs' own dirty build (about 0.1 s);
+- it expands each page's markers and includes (two Markdown preprocessors,
+  about 0.06 s for all the pages) and rebuilds just the one page whose
+  expanded text changed, with MkDocs' own dirty build (about 0.1 s);
 - it compiles each theme template once per source text (an in-memory Jinja
   bytecode cache), in every build;
 - it rebuilds everything, exactly as `mkdocs serve` does, after any edit that is
   not a page or what pages include (`mkdocs.yml`, the engine, the registry, a
   stylesheet), when a page is added or removed, when more than one page or the
   home page changed, and after a build that failed.
+
+The engine's own code is imported once, as in `mkdocs serve`: after editing a
+module in `guide/`, stop the server and start it again.
 
 tests/test_serve.py runs it as `make serve` does and checks that a page rebuilt
 on its own is the page the whole build makes.
