@@ -1,9 +1,10 @@
 """Results kept while the files they were made from stay unchanged.
 
-`mkdocs serve` rebuilds every page on every edit, and a few markers read a
-lot to render (every installed distribution's metadata, every module's
-docstring). Keyed on the modification times of the files they read, their
-results are reused until one of those files changes, so an edit shows sooner.
+`make serve` expands every page's markers on every edit (guide/serve.py), to
+find the page the edit changed, and a few markers read a lot to render (every
+installed distribution's metadata, every module's docstring). Keyed on the
+modification times of the files they read, their results are reused until one
+of those files changes, so an edit shows sooner.
 """
 
 from __future__ import annotations

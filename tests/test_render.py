@@ -80,7 +80,7 @@ def test_a_transcript_shows_each_prompt_as_printed() -> None:
 
 
 def test_a_cached_result_lasts_until_its_files_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`mkdocs serve` rebuilds every page on every edit; a marker that reads a
+    """`make serve` expands every page's markers on every edit; a marker that reads a
     lot keeps its results, one per argument (the feature matrix page asks for
     two tables), until a file it was made from changes."""
     from guide import cache

@@ -266,7 +266,7 @@ def test_preview_server_avoids_the_examples_ports() -> None:
     host, _, port = config["dev_addr"].rpartition(":")
     example_ports = ports() | registry.benchmark_ports()
     assert host == "127.0.0.1" and int(port) not in example_ports, config["dev_addr"]
-    assert "snippets" in config["watch"], "mkdocs serve would not reload on snippet edits"
+    assert "snippets" in config["watch"], "make serve would not reload on snippet edits"
 
 
 def test_workflows_pass_actionlint() -> None:
