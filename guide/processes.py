@@ -89,31 +89,30 @@ def network_card() -> None:
 # --------------------------------------------------------------------------
 
 
-def _listening(port: int) -> list[tuple[str, str]]:
-    """(local address in /proc's hex, socket inode) of every TCP listener on `port`."""
+def _sockets(port: int) -> list[tuple[str, str, str]]:
+    """(state, local address in /proc's hex, socket inode) of every TCP socket
+    whose local port is `port`, from /proc's tables."""
     found = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         with contextlib.suppress(OSError):
             for line in Path(table).read_text().splitlines()[1:]:
                 fields = line.split()
                 address, _, hex_port = fields[1].rpartition(":")
-                if fields[3] == "0A" and int(hex_port, 16) == port:
-                    found.append((address, fields[9]))
+                if int(hex_port, 16) == port:
+                    found.append((fields[3], address, fields[9]))
     return found
+
+
+def _listening(port: int) -> list[tuple[str, str]]:
+    """(local address in /proc's hex, socket inode) of every TCP listener on `port`."""
+    return [(address, inode) for state, address, inode in _sockets(port) if state == "0A"]
 
 
 def open_connections(port: int) -> int:
     """How many connections the server on `port` has not finished with: being
     accepted, open, or closed by the client and not yet by the server (the
     states SYN_RECV, ESTABLISHED and CLOSE_WAIT of /proc's tables)."""
-    count = 0
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with contextlib.suppress(OSError):
-            for line in Path(table).read_text().splitlines()[1:]:
-                fields = line.split()
-                if fields[3] in ("01", "03", "08") and int(fields[1].rpartition(":")[2], 16) == port:
-                    count += 1
-    return count
+    return sum(state in ("01", "03", "08") for state, _, _ in _sockets(port))
 
 
 def port_owner(port: int) -> str:
