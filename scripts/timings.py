@@ -170,10 +170,11 @@ def bare_pass() -> tuple[float, int, int]:
     return time.perf_counter() - start, servers, urls
 
 
-def wall_times(command: list[str], runs: int) -> tuple[list[float], list[int]]:
+def wall_times(name: str, command: list[str], runs: int) -> tuple[list[float], list[int]]:
     """Wall times of `runs` warm runs (one more first, not counted), and their
-    exit codes. A failing run's last lines are printed: a time of a run that
-    failed is not the time of the verification."""
+    exit codes. A failing run's last lines are printed and its whole output
+    kept in test-artifacts/: a time of a run that failed is not the time of
+    the verification, and a failure seen once needs its whole story."""
     times, codes = [], []
     for i in range(runs + 1):
         start = time.perf_counter()
@@ -182,8 +183,12 @@ def wall_times(command: list[str], runs: int) -> tuple[list[float], list[int]]:
             times.append(time.perf_counter() - start)
             codes.append(result.returncode)
         if result.returncode:
+            log = ROOT / "test-artifacts" / f"timings-{name}-run-{i}.log"
+            log.parent.mkdir(exist_ok=True)
+            log.write_text(result.stdout + result.stderr, encoding="utf-8")
             tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
-            print(f"FAILED ({shlex.join(command)}, run {i}):", *tail, sep="\n    ", flush=True)
+            print(f"FAILED ({shlex.join(command)}, run {i}; whole output in {log.relative_to(ROOT)}):",
+                  *tail, sep="\n    ", flush=True)
     return times, codes
 
 
@@ -202,9 +207,10 @@ def main() -> None:
     bare, servers, urls = bare_pass()
     print(f"{'bare reader pass':<28} {bare:13.2f} s   ({servers} servers, {urls} URLs, one run)")
     with tempfile.TemporaryDirectory() as out:
-        build, build_codes = wall_times([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", out], args.runs)
+        build_command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", out]
+        build, build_codes = wall_times("build", build_command, args.runs)
     report("mkdocs build --strict", build)
-    test, test_codes = wall_times(["make", "test"], args.runs)
+    test, test_codes = wall_times("make-test", ["make", "test"], args.runs)
     report("make test", test)
     if any(build_codes) or any(test_codes):
         print(f"NOTE: failing runs (exit codes): build {build_codes}, make test {test_codes}")
