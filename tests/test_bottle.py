@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import bottle
@@ -31,9 +32,9 @@ import httpx2
 import pytest
 
 from guide.checks import check_visit, where
-from guide.clients import Client, app_of, client_for, http_get, loopback_client
+from guide.clients import Client, Response, app_of, client_for, http_get, loopback_client
 from guide.live import LiveServers
-from guide.processes import reader_env
+from guide.processes import Server, reader_env
 from guide.reader import Reader
 from guide.walkthroughs import Visit, walkthrough
 
@@ -265,29 +266,89 @@ def test_error_page_hides_the_traceback(ref: str, live: LiveServers) -> None:
         assert secret not in response.text, f"{CONTEXT}: the 500 page shows {secret}"
 
 
+def restarted(server: Server, times: int, timeout: float = 20) -> bool:
+    """Whether the terminal has shown the server start `times` times: each
+    restart prints the page's lines again."""
+    return all(server.printed(line, times=times, timeout=timeout) for line in server.command.output)
+
+
+def answer(url: str, timeout: float = 20) -> Response:
+    """GET `url` once it answers: a restarted server prints its lines just
+    before it listens."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return http_get(url)
+        except httpx2.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 @pytest.mark.server
 @pytest.mark.parametrize("ref", [f"{SERVICE.id}.{DEBUG.id}"])
 def test_debug_command_reloads_and_shows_the_traceback(ref: str, live: LiveServers) -> None:
     """The page's `--debug --reload` command restarts on a saved edit, and
-    its error page then shows the traceback."""
+    its error page then shows the traceback. As a person does, the page is
+    reloaded once the terminal shows the restart, not while it happens (a
+    request answered at that moment loses the restart: the check below)."""
     context = where(SERVICE, DEBUG)
     with live.fresh(ref) as (reader, server):
         app_py = reader.home / "app.py"
         url = f"{server.base_url}/square/5"
         assert http_get(url).status == 200
         app_py.write_text(app_py.read_text().replace(*BROKEN))
-        deadline = time.monotonic() + 20
-        response = None
-        while time.monotonic() < deadline:  # poll: the reloader checks every second
-            try:
-                response = http_get(url)
-            except httpx2.TransportError:  # between the old process and the new
-                response = None
-            if response and response.status == 500:
-                break
-            time.sleep(0.1)
-        assert response and response.status == 500, (
-            f"{context}: the edit to app.py was not picked up within 20s"
+        assert restarted(server, times=2), (
+            f"{context}: the edit to app.py was not picked up within 20s:\n{server.output}"
         )
+        response = answer(url)
+        assert response.status == 500, f"{context}: after the edit /square/5 gave {response.status}"
         for shown in ("Traceback", "ZeroDivisionError"):
             assert shown in response.text, f"{context}: debug error page lacks {shown}"
+
+
+SLOW = """
+
+import time
+
+
+@app.get("/slow")
+def slow():
+    time.sleep(2)
+    return "done"
+"""
+"""A route still answering when the reloader, which looks every second, sees the edit."""
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("ref", [f"{SERVICE.id}.{DEBUG.id}"])
+def test_an_edit_seen_during_a_request_stops_the_reloading(ref: str, live: LiveServers) -> None:
+    """What the page warns of: when Bottle's reloader sees an edit while a
+    request is being answered, its restart signal reaches that request, and
+    wsgiref answers it as the request's own error (a 500). The server serves
+    on with the old code, and its reloader, having signalled once, has
+    stopped: a second save, 4 s later still, restarts nothing (an edit
+    otherwise restarts it within about 3 s)."""
+    context = where(SERVICE, DEBUG)
+
+    def with_slow_route(reader: Reader) -> None:
+        app_py = reader.home / "app.py"
+        app_py.write_text(app_py.read_text() + SLOW)
+
+    with live.fresh(ref, prepare=with_slow_route) as (reader, server):
+        app_py = reader.home / "app.py"
+        with ThreadPoolExecutor(1) as pool:
+            slow = pool.submit(http_get, f"{server.base_url}/slow")
+            time.sleep(0.2)  # the request is being answered
+            app_py.write_text(app_py.read_text().replace(*BROKEN))
+            lost = slow.result()
+        assert lost.status == 500 and "Traceback" not in lost.text, (
+            f"{context}: the request answered when the reloader saw the edit gave {lost.status}: {lost.text[:200]!r}"
+        )
+        app_py.touch()  # saved again
+        assert not restarted(server, times=2, timeout=4), (
+            f"{context}: the server restarted after all; the page's warning is out of date:\n{server.output}"
+        )
+        assert http_get(f"{server.base_url}/square/5").status == 200, (
+            f"{context}: the edited code is serving, so it did restart; the page's warning is out of date"
+        )
