@@ -314,6 +314,7 @@ import time
 
 @app.get("/slow")
 def slow():
+    print("answering /slow", flush=True)
     time.sleep(2)
     return "done"
 """
@@ -339,7 +340,7 @@ def test_an_edit_seen_during_a_request_stops_the_reloading(ref: str, live: LiveS
         app_py = reader.home / "app.py"
         with ThreadPoolExecutor(1) as pool:
             slow = pool.submit(http_get, f"{server.base_url}/slow")
-            time.sleep(0.2)  # the request is being answered
+            assert server.printed("answering /slow"), f"{context}: /slow was not answered:\n{server.output}"
             app_py.write_text(app_py.read_text().replace(*BROKEN))
             lost = slow.result()
         assert lost.status == 500 and "Traceback" not in lost.text, (
