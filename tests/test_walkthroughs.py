@@ -13,6 +13,7 @@ import html
 import subprocess
 from pathlib import Path
 
+import httpx2
 import pytest
 
 from guide.checks import (
@@ -91,7 +92,14 @@ def test_as_reader(w: Walkthrough, step: Step, live: LiveServers) -> None:
         "can reach it. Bind to 127.0.0.1."
     )
     for visit in step.visits:
-        visit_live(visit, context)
+        try:
+            visit_live(visit, context)
+        except httpx2.TransportError as error:  # what the server printed says why
+            state = "running" if server.returncode is None else f"exited with {server.returncode}"
+            raise AssertionError(
+                f"{context}: {visit.url} gave no answer ({error!r}); the server is {state} and printed:\n"
+                f"{server.output}"
+            ) from error
     # One client for all the bad input: a new one per request costs more than the request.
     client = HTTPClient(server.base_url)
     try:
