@@ -15,3 +15,6 @@ BENCH = ROOT / "bench"
 """The benchmark behind the Performance page, and its results."""
 RECORDS = ROOT / ".verification"
 """Where each verification run writes its record (see `guide.record`)."""
+ABSENT = ROOT / "guide" / "absent"
+"""Packages this environment has and a reader's does not, each one failing to
+import; first on the path of the reader's processes (see guide/absent/watchdog)."""

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from guide.paths import ABSENT
 from guide.walkthroughs import Command
 
 START_TIMEOUT = 30.0
@@ -246,8 +247,10 @@ def reader_env(measure: Path | None = None, omit: tuple[Path, ...] = ()) -> dict
         # for it (hypothesis, schemathesis, xdist, ...), which would otherwise
         # all load into their `pytest` run: seconds each time, and not theirs.
         PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
+        # Nor watchdog, which MkDocs brings here: with it, Werkzeug's reloader
+        # is not the one a reader of the Flask page gets (guide/absent).
+        PYTHONPATH=str(ABSENT),
     )
-    env.pop("PYTHONPATH", None)
     env[RUN] = os.environ.get(SESSION) or str(os.getpid())
     return env
 

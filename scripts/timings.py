@@ -35,7 +35,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from guide.paths import ROOT
+from guide.paths import ABSENT, ROOT
 from guide.walkthroughs import LOGIN, Step, Walkthrough, walkthroughs
 
 
@@ -43,6 +43,7 @@ def terminal() -> dict[str, str]:
     """A reader's terminal inside the project's virtual environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE", "PYTEST"))}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = str(ABSENT)  # no watchdog, as on a reader's machine (guide/absent/watchdog)
     return env
 
 
