@@ -12,6 +12,12 @@ Three figures, and their ratio:
 The ratio is `make test / (bare pass + build)`; at or under 1.0 the whole
 verification costs no more than doing the guide once by hand.
 
+Each figure also says how many CPU-seconds the machine was busy during it
+(run it on an otherwise idle machine). The bare pass does one thing at a
+time; `make test` runs on every core. So `make test`'s CPU-seconds divided by
+the cores is the least time it could take here however its work were
+scheduled: the floor printed beside the ratio.
+
 Usage: `make timings` or `.venv/bin/python scripts/timings.py [--runs N]`.
 Not a test: it only reports. Only loopback traffic.
 """
@@ -37,6 +43,17 @@ from pathlib import Path
 
 from guide.paths import ABSENT, ROOT
 from guide.walkthroughs import LOGIN, Step, Walkthrough, walkthroughs
+
+
+def busy_cpu_seconds() -> float:
+    """CPU-seconds this machine has spent busy since it started (/proc/stat:
+    user, nice, system, irq, softirq). Over a run, the difference counts
+    every process the run started, Chromium's renderers too, which end as
+    orphans no rusage of this process would count, and also anything else
+    the machine did meanwhile: run it on an otherwise idle machine."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]
+    user, nice, system, _idle, _iowait, irq, softirq = map(int, fields)
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def terminal() -> dict[str, str]:
@@ -160,28 +177,30 @@ def follow(w: Walkthrough, base: Path, env: dict[str, str]) -> tuple[int, int]:
     return servers, urls
 
 
-def bare_pass() -> tuple[float, int, int]:
-    """Every walkthrough once; (seconds, servers, URLs opened)."""
+def bare_pass() -> tuple[float, float, int, int]:
+    """Every walkthrough once; (seconds, CPU-seconds, servers, URLs opened)."""
     env, servers, urls = terminal(), 0, 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), busy_cpu_seconds()
     with tempfile.TemporaryDirectory(prefix="bare-pass-") as tmp:
         for i, w in enumerate(walkthroughs()):
             s, u = follow(w, Path(tmp) / str(i), env)
             servers, urls = servers + s, urls + u
-    return time.perf_counter() - start, servers, urls
+    return time.perf_counter() - start, busy_cpu_seconds() - cpu, servers, urls
 
 
-def wall_times(name: str, command: list[str], runs: int) -> tuple[list[float], list[int]]:
-    """Wall times of `runs` warm runs (one more first, not counted), and their
-    exit codes. A failing run's last lines are printed and its whole output
-    kept in test-artifacts/: a time of a run that failed is not the time of
-    the verification, and a failure seen once needs its whole story."""
-    times, codes = [], []
+def wall_times(name: str, command: list[str], runs: int) -> tuple[list[float], list[float], list[int]]:
+    """Wall times and CPU-seconds of `runs` warm runs (one more first, not
+    counted), and their exit codes. A failing run's last lines are printed
+    and its whole output kept in test-artifacts/: a time of a run that failed
+    is not the time of the verification, and a failure seen once needs its
+    whole story."""
+    times, cpus, codes = [], [], []
     for i in range(runs + 1):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), busy_cpu_seconds()
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
         if i:
             times.append(time.perf_counter() - start)
+            cpus.append(busy_cpu_seconds() - cpu)
             codes.append(result.returncode)
         if result.returncode:
             log = ROOT / "test-artifacts" / f"timings-{name}-run-{i}.log"
@@ -190,12 +209,13 @@ def wall_times(name: str, command: list[str], runs: int) -> tuple[list[float], l
             tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
             print(f"FAILED ({shlex.join(command)}, run {i}; whole output in {log.relative_to(ROOT)}):",
                   *tail, sep="\n    ", flush=True)
-    return times, codes
+    return times, cpus, codes
 
 
-def report(name: str, times: list[float]) -> None:
+def report(name: str, times: list[float], cpus: list[float]) -> None:
     print(f"{name:<28} median {statistics.median(times):6.2f} s   "
-          f"min {min(times):6.2f} s   max {max(times):6.2f} s   ({len(times)} warm runs)")
+          f"min {min(times):6.2f} s   max {max(times):6.2f} s   ({len(times)} warm runs; "
+          f"median {statistics.median(cpus):.1f} CPU-s)")
 
 
 def main() -> None:
@@ -203,22 +223,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="warm runs of make test and of the build")
     args = parser.parse_args()
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
-    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average "
+    cores = len(os.sched_getaffinity(0))
+    print(f"{cores} cores, Python {sys.version.split()[0]}, load average "
           f"{Path('/proc/loadavg').read_text().split()[:3]}")
-    bare, servers, urls = bare_pass()
-    print(f"{'bare reader pass':<28} {bare:13.2f} s   ({servers} servers, {urls} URLs, one run)")
+    bare, bare_cpu, servers, urls = bare_pass()
+    print(f"{'bare reader pass':<28} {bare:13.2f} s   ({servers} servers, {urls} URLs, one run; "
+          f"{bare_cpu:.1f} CPU-s)")
     with tempfile.TemporaryDirectory() as out:
         build_command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", out]
-        build, build_codes = wall_times("build", build_command, args.runs)
-    report("mkdocs build --strict", build)
-    test, test_codes = wall_times("make-test", ["make", "test"], args.runs)
-    report("make test", test)
+        build, build_cpus, build_codes = wall_times("build", build_command, args.runs)
+    report("mkdocs build --strict", build, build_cpus)
+    test, test_cpus, test_codes = wall_times("make-test", ["make", "test"], args.runs)
+    report("make test", test, test_cpus)
     if any(build_codes) or any(test_codes):
         print(f"NOTE: failing runs (exit codes): build {build_codes}, make test {test_codes}")
     by_hand = bare + statistics.median(build)
     verification = statistics.median(test)
     print(f"ratio make test / (bare pass + build) = {verification:.2f} / {by_hand:.2f} = "
           f"{verification / by_hand:.2f}")
+    floor = statistics.median(test_cpus) / cores
+    print(f"floor: make test's {statistics.median(test_cpus):.1f} CPU-s on {cores} cores = {floor:.2f} s, "
+          f"a ratio of {floor / by_hand:.2f} with every core busy all the time")
 
 
 def _interrupted(signum: int, frame: object) -> None:
