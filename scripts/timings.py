@@ -241,8 +241,9 @@ def main() -> None:
     verification = statistics.median(test)
     print(f"ratio make test / (bare pass + build) = {verification:.2f} / {by_hand:.2f} = "
           f"{verification / by_hand:.2f}")
-    floor = statistics.median(test_cpus) / cores
-    print(f"floor: make test's {statistics.median(test_cpus):.1f} CPU-s on {cores} cores = {floor:.2f} s, "
+    test_cpu = statistics.median(test_cpus)
+    floor = test_cpu / cores
+    print(f"floor: make test's {test_cpu:.1f} CPU-s on {cores} cores = {floor:.2f} s, "
           f"a ratio of {floor / by_hand:.2f} with every core busy all the time")
 
 
